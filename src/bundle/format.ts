@@ -1,0 +1,122 @@
+/**
+ * Bundle v1 document: pure structure parsing, no keys (SPEC §10.1, §10.5).
+ *
+ *   { "format": "session-seal/bundle/v1", "entries": [ <sealed record>, … ],
+ *     "integrity": { "kid": "<16 hex>", "mac": "<base64url, 32 bytes>" } }
+ *
+ * Only the document shape is checked here; entries are parsed one by one later so that one bad
+ * entry never costs the others.
+ */
+import { decodeBase64url } from '../encoding/base64url.js';
+import { utf8Decode, utf8Length } from '../encoding/utf8.js';
+import { BundleMalformedError, BundleTooLargeError, BundleUnsupportedVersionError } from '../errors.js';
+import type { SealedSessionState } from '../envelope/format.js';
+import { isKidText } from '../keys/key.js';
+
+export const BUNDLE_FORMAT_V1 = 'session-seal/bundle/v1';
+const FORMAT_PREFIX = 'session-seal/bundle/';
+export const MAC_LENGTH = 32;
+
+/** SPEC §10.5 defaults. */
+export const DEFAULT_MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_MAX_ENTRIES = 250_000;
+
+export interface SealedBundle {
+  readonly format: typeof BUNDLE_FORMAT_V1;
+  readonly entries: readonly SealedSessionState[];
+  readonly integrity: { readonly kid: string; readonly mac: string };
+}
+
+export interface BundleLimits {
+  /** Maximum document size in bytes (text input) — checked before `JSON.parse`. */
+  readonly maxBundleBytes?: number;
+  /** Maximum number of entries — checked before any entry is parsed. */
+  readonly maxEntries?: number;
+}
+
+/** The document, shape-checked; `entries` items are still untrusted `unknown`s. */
+export interface ParsedBundle {
+  readonly entries: readonly unknown[];
+  readonly macKid: string;
+  readonly mac: Uint8Array;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function exactKeys(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  const own = Object.keys(value);
+  return own.length === keys.length && keys.every((k) => Object.hasOwn(value, k));
+}
+
+/** Resolve a limit option: a positive safe integer, else the default. Bad types are programmer errors. */
+export function limit(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive integer`);
+  }
+  return value;
+}
+
+/**
+ * Parse a bundle given as JSON text, UTF-8 bytes or an already-parsed value. Size is checked before
+ * decoding or parsing; the entry count before any entry is looked at.
+ */
+export function parseBundle(input: unknown, limits: BundleLimits = {}): ParsedBundle {
+  const maxBytes = limit(limits.maxBundleBytes, DEFAULT_MAX_BUNDLE_BYTES, 'maxBundleBytes');
+  const maxEntries = limit(limits.maxEntries, DEFAULT_MAX_ENTRIES, 'maxEntries');
+  let doc: unknown = input;
+  if (input instanceof Uint8Array) {
+    if (input.length > maxBytes) throw new BundleTooLargeError(`bundle exceeds ${maxBytes} bytes`);
+    const text = utf8Decode(input);
+    if (text === null) throw new BundleMalformedError('bundle is not valid UTF-8');
+    doc = parseJson(text);
+  } else if (typeof input === 'string') {
+    // UTF-8 length is between 1× and 3× the UTF-16 length: count bytes only when it could matter.
+    if (input.length > maxBytes || (input.length * 3 > maxBytes && utf8Length(input) > maxBytes)) {
+      throw new BundleTooLargeError(`bundle exceeds ${maxBytes} bytes`);
+    }
+    doc = parseJson(input);
+  }
+  if (!isPlainObject(doc)) throw new BundleMalformedError('not a sealed bundle');
+  const format = doc.format;
+  if (typeof format === 'string' && format !== BUNDLE_FORMAT_V1 && format.startsWith(FORMAT_PREFIX)) {
+    throw new BundleUnsupportedVersionError(format.length <= 64 ? format : `${format.slice(0, 64)}…`);
+  }
+  if (format !== BUNDLE_FORMAT_V1 || !exactKeys(doc, ['format', 'entries', 'integrity'])) {
+    throw new BundleMalformedError('not a sealed bundle');
+  }
+  const entries = doc.entries;
+  if (!Array.isArray(entries)) throw new BundleMalformedError('bundle entries must be an array');
+  if (entries.length > maxEntries) throw new BundleTooLargeError(`bundle has more than ${maxEntries} entries`);
+  const integrity = doc.integrity;
+  if (!isPlainObject(integrity) || !exactKeys(integrity, ['kid', 'mac']) || !isKidText(integrity.kid)) {
+    throw new BundleMalformedError('bundle integrity member is malformed');
+  }
+  const mac = typeof integrity.mac === 'string' ? decodeBase64url(integrity.mac) : null;
+  if (mac === null || mac.length !== MAC_LENGTH) {
+    throw new BundleMalformedError('bundle integrity member is malformed');
+  }
+  return { entries, macKid: integrity.kid, mac };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BundleMalformedError('bundle is not valid JSON');
+  }
+}
+
+/** Serialize a bundle as JSON text: one entry per line, so files diff and stream well. */
+export function serializeBundle(bundle: SealedBundle): string {
+  const lines = bundle.entries.map((e) => JSON.stringify(e));
+  return (
+    `{"format":${JSON.stringify(bundle.format)},\n"entries":[` +
+    (lines.length === 0 ? '' : `\n${lines.join(',\n')}\n`) +
+    `],\n"integrity":${JSON.stringify(bundle.integrity)}}\n`
+  );
+}

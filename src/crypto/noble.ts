@@ -1,0 +1,160 @@
+/**
+ * The one module that imports @noble/*. Everything else goes through these names, so the
+ * primitives can be audited (and their known-answer tests run) in one place.
+ *
+ * noble checks its own arguments (`abytes`, `anumber`) and throws on a wrong nonce/key length;
+ * those throws are programmer errors and are not caught here.
+ */
+import { chacha20poly1305, hchacha, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { equalBytes as nobleEqualBytes, randomBytes as nobleRandomBytes } from '@noble/ciphers/utils.js';
+import { expand, extract } from '@noble/hashes/hkdf.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { scrypt as nobleScrypt } from '@noble/hashes/scrypt.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+
+/** XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha-03 §2.3) encrypt: returns ciphertext ‖ 16-byte tag. */
+export function xchachaSeal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+): Uint8Array {
+  return xchacha20poly1305(key, nonce, aad).encrypt(plaintext);
+}
+
+/**
+ * XChaCha20-Poly1305 decrypt of ciphertext ‖ tag. Returns `null` when the tag does not verify
+ * (noble verifies the tag in constant time before it produces any plaintext).
+ */
+export function xchachaOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+): Uint8Array | null {
+  const cipher = xchacha20poly1305(key, nonce, aad);
+  try {
+    return cipher.decrypt(sealed);
+  } catch {
+    return null;
+  }
+}
+
+/** ChaCha20-Poly1305 (RFC 8439 §2.8), 12-byte nonce: ciphertext ‖ tag. */
+export function chachaSeal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+): Uint8Array {
+  return chacha20poly1305(key, nonce, aad).encrypt(plaintext);
+}
+
+/** ChaCha20-Poly1305 decrypt; `null` when the tag does not verify. */
+export function chachaOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+): Uint8Array | null {
+  const cipher = chacha20poly1305(key, nonce, aad);
+  try {
+    return cipher.decrypt(sealed);
+  } catch {
+    return null;
+  }
+}
+
+/*
+ * Scratch state of `hchacha20`, reused across calls: the Node AEAD backend (src/node/aead.ts) calls
+ * it once per envelope, and allocating four typed arrays and three DataViews per call cost about as
+ * much as the permutation itself. JS runs one call at a time per realm, so sharing is safe; the key
+ * copy is wiped before returning.
+ *
+ * noble's `hchacha` reads its word arrays as raw memory views of little-endian bytes (it byte-swaps
+ * them itself on big-endian hosts), so the inputs are byte copies viewed as u32, not parsed words.
+ */
+const H_SIGMA = new Uint32Array(Uint8Array.from('expand 32-byte k', (c) => c.charCodeAt(0)).buffer);
+const H_KEY8 = new Uint8Array(32);
+const H_KEY32 = new Uint32Array(H_KEY8.buffer);
+const H_NONCE8 = new Uint8Array(16);
+const H_NONCE32 = new Uint32Array(H_NONCE8.buffer);
+
+/**
+ * HChaCha20 (draft-irtf-cfrg-xchacha-03 §2.2): 32-byte key, 16-byte nonce → 32-byte subkey.
+ * noble's `hchacha` works on u32 words; this wraps it in bytes.
+ */
+export function hchacha20(key: Uint8Array, nonce16: Uint8Array): Uint8Array {
+  if (!(key instanceof Uint8Array) || !(nonce16 instanceof Uint8Array)) {
+    throw new TypeError('hchacha20: key and nonce must be Uint8Array');
+  }
+  if (key.length !== 32) throw new RangeError('hchacha20: key must be 32 bytes');
+  if (nonce16.length !== 16) throw new RangeError('hchacha20: nonce must be 16 bytes');
+  H_KEY8.set(key);
+  H_NONCE8.set(nonce16);
+  const out = new Uint32Array(8);
+  hchacha(H_SIGMA, H_KEY32, H_NONCE32, out);
+  H_KEY8.fill(0);
+  // `hchacha` leaves `out` in little-endian byte order on every host, so its bytes are the subkey.
+  return new Uint8Array(out.buffer);
+}
+
+/** HKDF-Extract with SHA-256 (RFC 5869 §2.2). */
+export function hkdfExtract(ikm: Uint8Array, salt: Uint8Array): Uint8Array {
+  return extract(nobleSha256, ikm, salt);
+}
+
+/** HKDF-Expand with SHA-256 (RFC 5869 §2.3). Throws when `length > 255 * 32`. */
+export function hkdfExpand(prk: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+  return expand(nobleSha256, prk, info, length);
+}
+
+/** A keyed HMAC-SHA256 whose key schedule (ipad/opad blocks) is computed once. */
+export interface KeyedHmac {
+  /** HMAC(key, ...parts) — the parts are hashed in order, as if concatenated. */
+  mac(...parts: Uint8Array[]): Uint8Array;
+}
+
+/**
+ * HMAC-SHA256 keyed once (RFC 2104). Cloning the keyed state saves the two key-block compressions
+ * per call; this is what makes a cached HKDF-Extract pay off (SPEC §4.3).
+ */
+export function keyedHmacSha256(key: Uint8Array): KeyedHmac {
+  const base = hmac.create(nobleSha256, key);
+  return {
+    mac(...parts: Uint8Array[]): Uint8Array {
+      const h = base.clone();
+      for (const p of parts) h.update(p);
+      return h.digest();
+    },
+  };
+}
+
+/** HMAC-SHA256 one-shot. */
+export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
+  return hmac(nobleSha256, key, message);
+}
+
+/** SHA-256. */
+export function sha256(message: Uint8Array): Uint8Array {
+  return nobleSha256(message);
+}
+
+/** scrypt (RFC 7914). Callers cap the cost parameters before calling (SPEC §9). */
+export function scrypt(
+  passphrase: Uint8Array,
+  salt: Uint8Array,
+  params: { N: number; r: number; p: number; dkLen: number },
+): Uint8Array {
+  return nobleScrypt(passphrase, salt, params);
+}
+
+/** Constant-time equality of two byte arrays (length is not secret). */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return nobleEqualBytes(a, b);
+}
+
+/** CSPRNG bytes from `crypto.getRandomValues` (available in Node ≥ 19, browsers, Deno, Bun, workers). */
+export function randomBytes(length: number): Uint8Array {
+  return nobleRandomBytes(length);
+}

@@ -1,0 +1,60 @@
+/** Unsealing one sealed record (SPEC §7). The order of the steps is the security argument. */
+import { getAeadBackend } from '../crypto/aead.js';
+import { deriveEnvelopeKeys } from '../crypto/kdf.js';
+import { equalBytes } from '../crypto/noble.js';
+import { utf8Decode } from '../encoding/utf8.js';
+import { DecryptionFailedError, SessionInvalidError } from '../errors.js';
+import { keyPrk } from '../keys/key.js';
+import type { Keyring } from '../keys/keyring.js';
+import { type SessionState, type ValidateOptions, validateSessionState } from '../schema.js';
+import { buildAad } from './aad.js';
+import { type ParsedRecord, parseSealedRecord } from './format.js';
+import { assertKeyring } from './seal.js';
+
+export type UnsealOptions = ValidateOptions;
+
+/**
+ * Unseal and validate. `sealed` is untrusted data (typically from `JSON.parse` of a file): any
+ * shape is accepted as input and reported with a typed error. Throws, by step (SPEC §7):
+ * ERR_ENVELOPE_TOO_LARGE, ERR_ENVELOPE_MALFORMED, ERR_ENVELOPE_UNSUPPORTED_VERSION,
+ * ERR_KEY_NOT_FOUND, ERR_KEY_DISABLED, ERR_DECRYPTION_FAILED, ERR_SESSION_INVALID.
+ */
+export function unsealSession(sealed: unknown, keyring: Keyring, options?: UnsealOptions): SessionState {
+  assertKeyring(keyring);
+  const parsed = parseSealedRecord(sealed);
+  return validateSessionState(openContext(parsed, keyring), options);
+}
+
+/**
+ * @internal SPEC §7 steps 3–5: exact kid lookup, commitment (constant time), AEAD open, strict
+ * UTF-8 + JSON. Returns the unvalidated record object for step 6.
+ */
+export function openContext(parsed: ParsedRecord, keyring: Keyring): unknown {
+  const key = keyring.openingKey(parsed.kidText);
+  const { ek, commitment } = deriveEnvelopeKeys(keyPrk(key), parsed.kid, parsed.nonce);
+  if (!equalBytes(commitment, parsed.commitment)) throw new DecryptionFailedError();
+  const [sid, created, last] = parsed.clear;
+  const aad = buildAad(parsed.header, sid, created, last);
+  const plaintext = getAeadBackend().open(ek, parsed.nonce, aad, parsed.body);
+  if (plaintext === null) throw new DecryptionFailedError();
+  return {
+    sessionId: parsed.sessionId,
+    metadata: { createdAt: parsed.createdAt, lastAccess: parsed.lastAccess },
+    context: parseContext(plaintext),
+  };
+}
+
+/** SPEC §5.5: strict UTF-8, JSON, must be an object. Runs only on authenticated bytes. */
+function parseContext(plaintext: Uint8Array): Record<string, unknown> {
+  const text = utf8Decode(plaintext);
+  let value: unknown;
+  try {
+    value = text === null ? undefined : JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SessionInvalidError([{ path: ['context'], code: 'not_json' }]);
+  }
+  return value as Record<string, unknown>;
+}

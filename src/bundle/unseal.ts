@@ -70,7 +70,7 @@ export interface UnsealSessionsResult {
   readonly total: number;
 }
 
-type Pass1 = { ok: true; parsed: ParsedRecord } | { ok: false; skip: SkippedEntry };
+export type Pass1 = { ok: true; parsed: ParsedRecord } | { ok: false; skip: SkippedEntry };
 
 /** Unseal a bundle (JSON text, UTF-8 bytes or a parsed object) and apply the restore rules. */
 export function unsealSessions(
@@ -131,7 +131,7 @@ function resolveNow(now: number | Date | undefined): number {
   return t;
 }
 
-function parseEntry(entry: unknown, index: number, maxEntryChars: number | undefined): Pass1 {
+export function parseEntry(entry: unknown, index: number, maxEntryChars: number | undefined): Pass1 {
   try {
     const sc = (entry as { sealedContext?: unknown } | null)?.sealedContext;
     if (maxEntryChars !== undefined && typeof sc === 'string' && sc.length > maxEntryChars) {
@@ -144,7 +144,7 @@ function parseEntry(entry: unknown, index: number, maxEntryChars: number | undef
   }
 }
 
-function checkIntegrity(first: readonly Pass1[], kid: string, mac: Uint8Array, keyring: Keyring): IntegrityResult {
+export function checkIntegrity(first: readonly Pass1[], kid: string, mac: Uint8Array, keyring: Keyring): IntegrityResult {
   const headers: Uint8Array[] = [];
   for (const item of first) {
     if (!item.ok) return integrityFailure('an entry is malformed, so the entry list cannot be verified');

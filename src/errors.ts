@@ -109,11 +109,23 @@ export class SessionInvalidError extends SessionSealError<'ERR_SESSION_INVALID'>
   readonly issues: readonly ValidationIssue[];
   constructor(issues: readonly ValidationIssue[]) {
     const first = issues[0];
-    const where = first ? ` at ${first.path.join('.') || '(root)'}: ${first.code}` : '';
+    const where = first ? ` at ${printablePath(first.path)}: ${first.code}` : '';
     const more = issues.length > 1 ? ` (+${issues.length - 1} more)` : '';
     super('ERR_SESSION_INVALID', `session record is invalid${where}${more}`);
     this.issues = issues;
   }
+}
+
+/**
+ * A path for a message. Member names can come from the input (an unknown member, a
+ * `context.metadata` key), so only identifier-like segments are shown; others print as `[key]`.
+ * The structured `issues` keep the exact path.
+ */
+function printablePath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((p) => (typeof p === 'number' || /^[A-Za-z_$][\w$-]{0,63}$/.test(p) ? p : '[key]'))
+    .join('.');
 }
 
 /** Restore rule: `now - lastAccess > sessionTimeout`. */

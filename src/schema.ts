@@ -1,0 +1,483 @@
+/**
+ * The session record schema (SPEC §8): what a `SessionState` must look like before it is sealed
+ * (§5.6 step 1) and after it is unsealed (§7 step 6).
+ *
+ * Design notes:
+ * - Every issue is `{path, code}` with a stable code from SPEC §8. Built-in zod issues get their
+ *   code from a schema-level error map; our own checks push `custom` issues carrying
+ *   `params.code`. No issue, message or error ever holds the input value (SECURITY.md §Secrets):
+ *   custom issues are pushed with `input: undefined`, and the mapped issues keep path and code only.
+ * - Schemas are built once at module load; a validation is one `safeParse` (this runs on every
+ *   unseal).
+ * - `__proto__` inside `context` is rejected (`forbidden_key`) by code that sees the raw input:
+ *   zod's object and record parsers silently drop an own `__proto__` key, so a check on their output
+ *   would never see it. Nothing in this module ever assigns to a `__proto__` member, so validation
+ *   cannot change an object's prototype.
+ * - Context values that are JSON (`context.metadata`, unknown members) are deep-copied while they
+ *   are checked, so the result shares no mutable object with the input.
+ */
+import * as z from 'zod';
+import { isWellFormed, utf8Length } from './encoding/utf8.js';
+import { SessionInvalidError, type ValidationIssue } from './errors.js';
+import { strictUrlViolations } from './url-policy.js';
+
+// ---------------------------------------------------------------------------------------------
+// Public types
+
+/** Which URL rules apply to `context.n8nApiUrl` (SPEC §8). `strict` is opt-in. */
+export type UrlPolicy = 'standard' | 'strict';
+
+export interface ValidateOptions {
+  /** Default `standard`. `strict` also rejects private/loopback/metadata hosts, userinfo, fragments. */
+  readonly urlPolicy?: UrlPolicy | undefined;
+}
+
+/** Clear timestamps, ISO 8601 as `Date#toISOString()` writes them. */
+export interface SessionMetadata {
+  createdAt: string;
+  lastAccess: string;
+}
+
+/** The encrypted part (n8n-mcp `InstanceContext`). Unknown members are kept (SPEC §8). */
+export interface SessionContext {
+  n8nApiUrl: string;
+  n8nApiKey: string;
+  instanceId?: string;
+  sessionId?: string;
+  metadata?: Record<string, unknown>;
+  n8nApiTimeout?: number;
+  n8nApiMaxRetries?: number;
+  n8nMcpAccessToken?: string;
+  uiAppsEnabled?: boolean;
+  [key: string]: unknown;
+}
+
+/** n8n-mcp `SessionState` (src/types/session-state.ts). */
+export interface SessionState {
+  sessionId: string;
+  metadata: SessionMetadata;
+  context: SessionContext;
+}
+
+/**
+ * Every issue code this schema reports (SPEC §8). `too_large` (§5.6 step 2) and the §7 step 5
+ * `not_json` for an undecodable plaintext are raised by the sealing/unsealing code, not here.
+ */
+export const SCHEMA_ISSUE_CODES = [
+  'type',
+  'required',
+  'unknown_key',
+  'too_short',
+  'too_long',
+  'control_char',
+  'not_well_formed',
+  'datetime',
+  'url',
+  'url_protocol',
+  'placeholder',
+  'not_json',
+  'too_small',
+  'forbidden_key',
+  'url_forbidden_host',
+  'url_userinfo',
+  'url_fragment',
+] as const;
+
+export type SchemaIssueCode = (typeof SCHEMA_ISSUE_CODES)[number];
+
+/** Limits of SPEC §6 and §8, in UTF-8 bytes unless noted. */
+export const SCHEMA_LIMITS = {
+  sessionIdBytes: 256,
+  apiUrlBytes: 2048,
+  apiKeyBytes: 8192,
+  instanceIdBytes: 256,
+  contextSessionIdBytes: 256,
+  accessTokenBytes: 8192,
+  /** Nesting of arrays/objects inside one JSON value; deeper is `not_json` (bounds recursion). */
+  jsonDepth: 64,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Issue plumbing
+
+type RawIssue = z.core.$ZodRawIssue;
+type Path = (string | number)[];
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(SCHEMA_ISSUE_CODES);
+
+/** Records one of our issues. `input: undefined` so not even zod's raw issue holds the value. */
+function fail(issues: RawIssue[], code: SchemaIssueCode, path: Path = []): void {
+  issues.push({ code: 'custom', message: code, params: { code }, path, input: undefined, continue: true });
+}
+
+/**
+ * Error map for a member's own schema: zod runs a missing member's schema on `undefined`, so an
+ * `invalid_type` issue with input `undefined` is a missing (or `undefined`, i.e. absent) member.
+ */
+function memberCode(issue: RawIssue): SchemaIssueCode {
+  if (issue.code === 'unrecognized_keys') return 'unknown_key';
+  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required';
+  return 'type';
+}
+
+/** Error map for the record itself: anything that is not an object is `type`, never `required`. */
+function rootCode(issue: RawIssue): SchemaIssueCode {
+  return issue.code === 'unrecognized_keys' ? 'unknown_key' : 'type';
+}
+
+const MEMBER = { error: memberCode };
+const ROOT = { error: rootCode };
+
+/** Zod's issues → `{path, code}`. One `unknown_key` issue per extra member, at that member's path. */
+function toValidationIssues(issues: readonly z.core.$ZodIssue[]): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  for (const issue of issues) {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: [...path, key], code: 'unknown_key' });
+      continue;
+    }
+    const param: unknown = issue.code === 'custom' ? issue.params?.code : undefined;
+    const code = typeof param === 'string' ? param : issue.message;
+    // A message that is not one of our codes would come from outside this module (it cannot carry
+    // input either way, but the public contract is a stable code).
+    out.push({ path, code: KNOWN_CODES.has(code) ? code : 'type' });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strings (SPEC §8; lengths in UTF-8 bytes)
+
+function isControl(c: number): boolean {
+  return c <= 0x1f || (c >= 0x7f && c <= 0x9f);
+}
+
+function hasControlChar(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (isControl(text.charCodeAt(i))) return true;
+  return false;
+}
+
+/**
+ * `too_long` when over `max` bytes. Every UTF-16 unit encodes to 1–3 bytes (a surrogate pair, two
+ * units, to 4), so the byte count lies in [length, 3 × length]: a string of more than `max` units is
+ * too long without a scan (hostile megabyte strings cost nothing), and one of at most `max / 3`
+ * units fits without a scan (the common case on the unseal path). Returns false when too long, so
+ * callers skip their content checks (bounded work on hostile input).
+ */
+function withinBytes(text: string, max: number, issues: RawIssue[]): boolean {
+  const n = text.length;
+  if (n > max || (n * 3 > max && utf8Length(text) > max)) {
+    fail(issues, 'too_long');
+    return false;
+  }
+  return true;
+}
+
+/** SPEC §8 `sessionId`: 1–256 bytes, well-formed, no C0/C1 control characters. */
+const SESSION_ID = z.string(MEMBER).check((payload) => {
+  const text = payload.value;
+  if (text.length === 0) return fail(payload.issues, 'too_short');
+  if (!withinBytes(text, SCHEMA_LIMITS.sessionIdBytes, payload.issues)) return;
+  if (!isWellFormed(text)) fail(payload.issues, 'not_well_formed');
+  if (hasControlChar(text)) fail(payload.issues, 'control_char');
+});
+
+function optionalText(max: number) {
+  return z
+    .string(MEMBER)
+    .check((payload) => {
+      withinBytes(payload.value, max, payload.issues);
+    })
+    .exactOptional();
+}
+
+// SPEC §8 `n8nApiKey`: the substrings n8n-mcp's own examples and .env templates use. The `i` flag
+// without `u` folds ASCII letters only; a literal alternation cannot backtrack.
+const PLACEHOLDER = /your_api_key|placeholder|example/i;
+
+const API_KEY = z.string(MEMBER).check((payload) => {
+  const text = payload.value;
+  if (text.length === 0) return fail(payload.issues, 'too_short');
+  if (!withinBytes(text, SCHEMA_LIMITS.apiKeyBytes, payload.issues)) return;
+  if (PLACEHOLDER.test(text)) fail(payload.issues, 'placeholder');
+});
+
+// ---------------------------------------------------------------------------------------------
+// Timestamps (SPEC §8): `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±hh:mm)`, a real calendar date.
+// `Date#toISOString()` writes years outside 0000–9999 as ±YYYYYY, so those are accepted too.
+// No nested quantifiers, so the regex runs in linear time; the length guard bounds it anyway.
+
+const ISO_DATETIME =
+  /^(\d{4}|[+-]\d{6})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const MAX_DATETIME_LENGTH = 64;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+/** True for an ISO 8601 date-time as SPEC §8 defines it. Exported for tests and tooling. */
+export function isIsoDateTime(text: string): boolean {
+  if (text.length > MAX_DATETIME_LENGTH) return false;
+  const m = ISO_DATETIME.exec(text);
+  if (m === null) return false;
+  const yearText = m[1] ?? '';
+  // ECMAScript forbids "-000000" (year zero is written 0000).
+  if (yearText === '-000000') return false;
+  const year = Number(yearText);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const maxDay = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (day > maxDay) return false;
+  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return false;
+  // Zone groups are absent for `Z`.
+  if (m[7] !== undefined && (Number(m[7]) > 23 || Number(m[8]) > 59)) return false;
+  return true;
+}
+
+const DATETIME = z.string(MEMBER).check((payload) => {
+  if (!isIsoDateTime(payload.value)) fail(payload.issues, 'datetime');
+});
+
+// ---------------------------------------------------------------------------------------------
+// URL (SPEC §8 `context.n8nApiUrl`)
+
+function apiUrl(policy: UrlPolicy) {
+  return z.string(MEMBER).check((payload) => {
+    const text = payload.value;
+    if (!withinBytes(text, SCHEMA_LIMITS.apiUrlBytes, payload.issues)) return;
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      return fail(payload.issues, 'url');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(payload.issues, 'url_protocol');
+    if (policy === 'strict') for (const code of strictUrlViolations(url)) fail(payload.issues, code);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers (SPEC §8). `z.number()` already refuses NaN and ±Infinity (`type`).
+
+const TIMEOUT = z
+  .number(MEMBER)
+  .check((payload) => {
+    if (!(payload.value > 0)) fail(payload.issues, 'too_small');
+  })
+  .exactOptional();
+
+const MAX_RETRIES = z
+  .number(MEMBER)
+  .check((payload) => {
+    if (!(payload.value >= 0)) fail(payload.issues, 'too_small');
+  })
+  .exactOptional();
+
+// ---------------------------------------------------------------------------------------------
+// JSON values (SPEC §8 `context.metadata` and unknown context members)
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Where the walk is; on a fault, `path` is left pointing at the offending member. */
+interface JsonWalk {
+  readonly path: Path;
+  fault: 'not_json' | 'forbidden_key' | undefined;
+}
+
+/**
+ * Checks that `value` is a JSON value and returns a deep copy. The first fault stops the walk
+ * (one issue per value, so a hostile value cannot produce millions of issues). Depth is bounded
+ * by `SCHEMA_LIMITS.jsonDepth`, so deep nesting or a cycle is `not_json`, not a stack overflow.
+ */
+function copyJson(value: unknown, depth: number, walk: JsonWalk): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      if (Number.isFinite(value)) return value;
+      break;
+    case 'object':
+      if (value === null) return null;
+      if (depth >= SCHEMA_LIMITS.jsonDepth) break;
+      if (Array.isArray(value)) return copyJsonArray(value, depth, walk);
+      if (isPlainObject(value)) return copyJsonObject(value, depth, walk);
+      break;
+  }
+  // undefined, bigint, symbol, function, NaN, ±Infinity, Date, Map, class instances, too deep.
+  walk.fault = 'not_json';
+  return undefined;
+}
+
+function copyJsonArray(array: readonly unknown[], depth: number, walk: JsonWalk): unknown[] | undefined {
+  const out: unknown[] = [];
+  for (let i = 0; i < array.length; i++) {
+    walk.path.push(i);
+    // A hole or `undefined` would become `null` in JSON, changing the value: not_json.
+    const item = copyJson(array[i], depth + 1, walk);
+    if (walk.fault !== undefined) return undefined;
+    walk.path.pop();
+    out.push(item);
+  }
+  return out;
+}
+
+function copyJsonObject(
+  object: Record<string, unknown>,
+  depth: number,
+  walk: JsonWalk,
+): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(object)) {
+    walk.path.push(key);
+    // SPEC §8 forbidden_key; also the one key whose assignment below would set `out`'s prototype.
+    if (key === '__proto__') {
+      walk.fault = 'forbidden_key';
+      return undefined;
+    }
+    const member = object[key];
+    // JSON drops an `undefined` member; SPEC §8 treats it as absent.
+    if (member !== undefined) {
+      const copy = copyJson(member, depth + 1, walk);
+      if (walk.fault !== undefined) return undefined;
+      out[key] = copy;
+    }
+    walk.path.pop();
+  }
+  return out;
+}
+
+/** Any JSON value, deep-copied (unknown context members). */
+const JSON_VALUE = z.transform((value: unknown, ctx) => {
+  const walk: JsonWalk = { path: [], fault: undefined };
+  const copy = copyJson(value, 0, walk);
+  if (walk.fault !== undefined) fail(ctx.issues, walk.fault, walk.path);
+  return copy;
+});
+
+/** A JSON object, deep-copied (`context.metadata`). */
+const JSON_OBJECT = z
+  .transform((value: unknown, ctx): Record<string, unknown> => {
+    if (!isPlainObject(value)) {
+      fail(ctx.issues, 'type');
+      return {};
+    }
+    const walk: JsonWalk = { path: [], fault: undefined };
+    const copy = copyJsonObject(value, 0, walk);
+    if (walk.fault !== undefined || copy === undefined) {
+      fail(ctx.issues, walk.fault ?? 'not_json', walk.path);
+      return {};
+    }
+    return copy;
+  })
+  .exactOptional();
+
+// ---------------------------------------------------------------------------------------------
+// Context and record
+
+/**
+ * Runs on the raw `context` before zod's object parser (which would drop an own `__proto__`
+ * silently): `required` / `type` / `forbidden_key`, and a shallow copy without `undefined` members
+ * so optional fields set to `undefined` are absent in the output (SPEC §8). Any issue here stops
+ * the context's member checks (zod does not run a pipe past a failed stage).
+ */
+function prepareContext(raw: unknown, ctx: z.core.$RefinementCtx): unknown {
+  if (raw === undefined) {
+    fail(ctx.issues, 'required');
+    return raw;
+  }
+  // Plain objects only: a class instance or a Map is not a JSON object, and zod's `for…in` would
+  // otherwise read inherited enumerable members.
+  if (!isPlainObject(raw)) {
+    fail(ctx.issues, 'type');
+    return raw;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) {
+    if (key === '__proto__') {
+      fail(ctx.issues, 'forbidden_key', [key]);
+      continue;
+    }
+    const member = raw[key];
+    if (member !== undefined) copy[key] = member;
+  }
+  return copy;
+}
+
+function contextSchema(policy: UrlPolicy): z.ZodType<SessionContext, unknown> {
+  const members = z
+    .object(
+      {
+        n8nApiUrl: apiUrl(policy),
+        n8nApiKey: API_KEY,
+        instanceId: optionalText(SCHEMA_LIMITS.instanceIdBytes),
+        sessionId: optionalText(SCHEMA_LIMITS.contextSessionIdBytes),
+        metadata: JSON_OBJECT,
+        n8nApiTimeout: TIMEOUT,
+        n8nApiMaxRetries: MAX_RETRIES,
+        n8nMcpAccessToken: optionalText(SCHEMA_LIMITS.accessTokenBytes),
+        uiAppsEnabled: z.boolean(MEMBER).exactOptional(),
+      },
+      MEMBER,
+    )
+    // Unknown members are kept (a newer n8n-mcp may persist fields this build does not know).
+    .catchall(JSON_VALUE);
+  return z.preprocess(prepareContext, members);
+}
+
+const METADATA = z.strictObject({ createdAt: DATETIME, lastAccess: DATETIME }, MEMBER);
+
+function recordSchema(context: z.ZodType<SessionContext, unknown>): z.ZodType<SessionState, unknown> {
+  return z.strictObject({ sessionId: SESSION_ID, metadata: METADATA, context }, ROOT);
+}
+
+/** The context (encrypted part) under the standard URL policy. */
+export const SessionContextSchema: z.ZodType<SessionContext, unknown> = contextSchema('standard');
+/** The context under the strict URL policy. */
+export const StrictSessionContextSchema: z.ZodType<SessionContext, unknown> = contextSchema('strict');
+/** A whole `SessionState`, standard URL policy (SPEC §8). */
+export const SessionStateSchema: z.ZodType<SessionState, unknown> = recordSchema(SessionContextSchema);
+/** A whole `SessionState`, strict URL policy (SPEC §8 "Strict URL policy"). */
+export const StrictSessionStateSchema: z.ZodType<SessionState, unknown> =
+  recordSchema(StrictSessionContextSchema);
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+/** Programmer errors in options are TypeError / RangeError, never a data error (errors.ts). */
+function schemaFor(options: ValidateOptions | undefined): z.ZodType<SessionState, unknown> {
+  if (options === undefined) return SessionStateSchema;
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const policy: unknown = options.urlPolicy;
+  if (policy === undefined || policy === 'standard') return SessionStateSchema;
+  if (policy === 'strict') return StrictSessionStateSchema;
+  if (typeof policy !== 'string') throw new TypeError('options.urlPolicy must be a string');
+  throw new RangeError('options.urlPolicy must be "standard" or "strict"');
+}
+
+export type CheckResult = { ok: true; value: SessionState } | { ok: false; issues: ValidationIssue[] };
+
+/**
+ * Validates a record against SPEC §8 without throwing (bundles report per entry). On success
+ * `value` is a fresh object: JSON values are deep-copied, unknown context members kept, `undefined`
+ * optional members omitted.
+ */
+export function checkSessionState(value: unknown, options?: ValidateOptions): CheckResult {
+  const result = schemaFor(options).safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, issues: toValidationIssues(result.error.issues) };
+}
+
+/** Validates a record against SPEC §8; throws `SessionInvalidError` with `{path, code}` issues. */
+export function validateSessionState(value: unknown, options?: ValidateOptions): SessionState {
+  const result = checkSessionState(value, options);
+  if (result.ok) return result.value;
+  throw new SessionInvalidError(result.issues);
+}

@@ -6,8 +6,9 @@
  * of this package reach the bytes, through `keyMaterial` / `keyPrk`, which `index.ts` does not
  * export.
  */
-import { hkdfExtract, randomBytes } from '../crypto/noble.js';
+
 import { SALT_V1 } from '../crypto/labels.js';
+import { hkdfExtract, randomBytes } from '../crypto/noble.js';
 
 export const KEY_LENGTH = 32;
 export const KID_LENGTH = 8;
@@ -89,7 +90,7 @@ export function keyPrk(key: MasterKey): Uint8Array {
 /** Kid bytes → 16 lowercase hex characters (SPEC §3). */
 export function kidToText(kid: Uint8Array): string {
   let s = '';
-  for (let i = 0; i < kid.length; i++) s += (kid[i]! < 16 ? '0' : '') + kid[i]!.toString(16);
+  for (const b of kid) s += (b < 16 ? '0' : '') + b.toString(16);
   return s;
 }
 

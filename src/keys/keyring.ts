@@ -1,7 +1,7 @@
 /**
  * An immutable keyring (Tink-style): one explicit primary, per-key status, exact lookup by kid.
  *
- * Status (SPEC §11):
+ * Status (SPEC §11.1):
  * - `primary`: seals and unseals. Exactly one.
  * - `decrypt-only`: unseals; never seals. A freshly added key starts here, so it can be deployed
  *   everywhere before any instance seals with it.
@@ -24,7 +24,9 @@ export interface KeyringEntry {
 }
 
 /** A non-primary key given to `createKeyring`: a key (decrypt-only) or a key with its status. */
-export type KeyringMember = MasterKey | { readonly key: MasterKey; readonly status: 'decrypt-only' | 'disabled' };
+export type KeyringMember =
+  | MasterKey
+  | { readonly key: MasterKey; readonly status: 'decrypt-only' | 'disabled' };
 
 export interface KeyringInit {
   readonly primary: MasterKey;
@@ -183,13 +185,15 @@ function build(entries: readonly KeyringEntry[]): Keyring {
 
 /** Build a keyring: `primary` seals; `keys` are decrypt-only unless given a status. */
 export function createKeyring(init: KeyringInit): Keyring {
-  if (typeof init !== 'object' || init === null) throw new TypeError('createKeyring expects { primary, keys? }');
+  if (typeof init !== 'object' || init === null)
+    throw new TypeError('createKeyring expects { primary, keys? }');
   const members = init.keys ?? [];
   if (!Array.isArray(members)) throw new TypeError('keys must be an array');
   const entries: KeyringEntry[] = [{ key: init.primary, status: 'primary' }];
   for (const m of members as readonly KeyringMember[]) {
     if (isMasterKey(m)) entries.push({ key: m, status: 'decrypt-only' });
-    else if (typeof m === 'object' && m !== null && 'key' in m) entries.push({ key: m.key, status: m.status });
+    else if (typeof m === 'object' && m !== null && 'key' in m)
+      entries.push({ key: m.key, status: m.status });
     else throw new KeyringInvalidError('keyring members must be MasterKey objects');
   }
   return build(entries);

@@ -32,12 +32,21 @@ export function xchachaOpen(
   aad: Uint8Array,
   sealed: Uint8Array,
 ): Uint8Array | null {
+  // Length errors are programmer errors and must throw, not read as "tag mismatch" below.
+  checkKeyNonce(key, nonce, 24);
   const cipher = xchacha20poly1305(key, nonce, aad);
   try {
     return cipher.decrypt(sealed);
   } catch {
     return null;
   }
+}
+
+function checkKeyNonce(key: Uint8Array, nonce: Uint8Array, nonceLength: number): void {
+  if (!(key instanceof Uint8Array) || !(nonce instanceof Uint8Array))
+    throw new TypeError('key and nonce must be bytes');
+  if (key.length !== 32) throw new RangeError('key must be 32 bytes');
+  if (nonce.length !== nonceLength) throw new RangeError(`nonce must be ${nonceLength} bytes`);
 }
 
 /** ChaCha20-Poly1305 (RFC 8439 §2.8), 12-byte nonce: ciphertext ‖ tag. */
@@ -57,6 +66,8 @@ export function chachaOpen(
   aad: Uint8Array,
   sealed: Uint8Array,
 ): Uint8Array | null {
+  // Length errors are programmer errors and must throw, not read as "tag mismatch" below.
+  checkKeyNonce(key, nonce, 12);
   const cipher = chacha20poly1305(key, nonce, aad);
   try {
     return cipher.decrypt(sealed);
@@ -69,7 +80,7 @@ export function chachaOpen(
  * Scratch state of `hchacha20`, reused across calls: the Node AEAD backend (src/node/aead.ts) calls
  * it once per envelope, and allocating four typed arrays and three DataViews per call cost about as
  * much as the permutation itself. JS runs one call at a time per realm, so sharing is safe; the key
- * copy is wiped before returning.
+ * and output copies are wiped before returning.
  *
  * noble's `hchacha` reads its word arrays as raw memory views of little-endian bytes (it byte-swaps
  * them itself on big-endian hosts), so the inputs are byte copies viewed as u32, not parsed words.
@@ -79,6 +90,8 @@ const H_KEY8 = new Uint8Array(32);
 const H_KEY32 = new Uint32Array(H_KEY8.buffer);
 const H_NONCE8 = new Uint8Array(16);
 const H_NONCE32 = new Uint32Array(H_NONCE8.buffer);
+const H_OUT8 = new Uint8Array(32);
+const H_OUT32 = new Uint32Array(H_OUT8.buffer);
 
 /**
  * HChaCha20 (draft-irtf-cfrg-xchacha-03 §2.2): 32-byte key, 16-byte nonce → 32-byte subkey.
@@ -92,11 +105,13 @@ export function hchacha20(key: Uint8Array, nonce16: Uint8Array): Uint8Array {
   if (nonce16.length !== 16) throw new RangeError('hchacha20: nonce must be 16 bytes');
   H_KEY8.set(key);
   H_NONCE8.set(nonce16);
-  const out = new Uint32Array(8);
-  hchacha(H_SIGMA, H_KEY32, H_NONCE32, out);
+  hchacha(H_SIGMA, H_KEY32, H_NONCE32, H_OUT32);
   H_KEY8.fill(0);
-  // `hchacha` leaves `out` in little-endian byte order on every host, so its bytes are the subkey.
-  return new Uint8Array(out.buffer);
+  // `hchacha` leaves its output in little-endian byte order on every host, so these bytes are the
+  // subkey. `slice` copies them into a small fresh array; the scratch copy is wiped.
+  const subkey = H_OUT8.slice();
+  H_OUT8.fill(0);
+  return subkey;
 }
 
 /** HKDF-Extract with SHA-256 (RFC 5869 §2.2). */

@@ -95,3 +95,20 @@ describe('sealed files (session-seal/node)', () => {
     await expectCodeAsync(() => readSealedFile(big, before, { maxFileBytes: 1000 }), 'ERR_FILE_TOO_LARGE');
   });
 });
+
+describe('rotateBundle progress', () => {
+  it('reports progress per batch, ending at the total; indices stay global across batches', () => {
+    const many = realisticSessions(2500, { now: NOW });
+    const { bundle } = sealSessions(many, before);
+    const calls: [number, number][] = [];
+    const r = rotateBundle(bundle, after, { onProgress: (d, t) => calls.push([d, t]) });
+    expect(calls).toEqual([
+      [1000, 2500],
+      [2000, 2500],
+      [2500, 2500],
+    ]);
+    expect(r.entries.map((e) => e.index)).toEqual(many.map((_, i) => i));
+    expect(r.summary.rotated).toBe(2500);
+    expect(unsealSessions(r.bundle, after, { now: NOW, maxSessions: 5000 }).sessions).toEqual(many);
+  });
+});

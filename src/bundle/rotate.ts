@@ -8,20 +8,26 @@
  * loses data another keyring could still read. Only entries that do not parse at all — which no key
  * can ever open — are dropped, and reported.
  */
+
+import type { SealedSessionState } from '../envelope/format.js';
 import { assertKeyring } from '../envelope/seal.js';
 import { BundleIntegrityError, type SessionSealErrorCode } from '../errors.js';
 import type { Keyring } from '../keys/keyring.js';
-import { rotateSessions } from '../rotation.js';
+import { type RotationResult, rotateSessions } from '../rotation.js';
 import type { ValidateOptions } from '../schema.js';
 import { type BundleLimits, parseBundle, type SealedBundle } from './format.js';
-import type { SealedSessionState } from '../envelope/format.js';
 import { finishBundle } from './seal.js';
 import { checkIntegrity, type IntegrityResult, parseEntry } from './unseal.js';
 
 export interface RotateBundleOptions extends BundleLimits, ValidateOptions {
   /** Rotate even when the bundle's entry list fails its integrity check. Default false. */
   readonly force?: boolean;
+  /** Called after each batch of entries with (entries done, total): drives a progress bar. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
+
+/** Entries rotated between two progress reports. */
+const PROGRESS_BATCH = 1000;
 
 export interface RotateBundleEntry {
   readonly index: number;
@@ -50,7 +56,11 @@ export interface RotateBundleResult {
 }
 
 /** Re-seal every entry of `bundle` under the keyring's primary key and re-compute the MAC. */
-export function rotateBundle(bundle: unknown, keyring: Keyring, options: RotateBundleOptions = {}): RotateBundleResult {
+export function rotateBundle(
+  bundle: unknown,
+  keyring: Keyring,
+  options: RotateBundleOptions = {},
+): RotateBundleResult {
   assertKeyring(keyring);
   const doc = parseBundle(bundle, options);
   const first = doc.entries.map((e, i) => parseEntry(e, i, undefined));
@@ -58,7 +68,17 @@ export function rotateBundle(bundle: unknown, keyring: Keyring, options: RotateB
   if (!integrity.ok && options.force !== true) throw new BundleIntegrityError(integrity.message);
 
   const validate = options.urlPolicy === undefined ? undefined : { urlPolicy: options.urlPolicy };
-  const report = rotateSessions(doc.entries, keyring, validate);
+  const onProgress = options.onProgress;
+  if (onProgress !== undefined && typeof onProgress !== 'function')
+    throw new TypeError('onProgress must be a function');
+  const total = doc.entries.length;
+  const results: RotationResult[] = [];
+  for (let start = 0; start < total; start += PROGRESS_BATCH) {
+    const batch = rotateSessions(doc.entries.slice(start, start + PROGRESS_BATCH), keyring, validate);
+    for (const r of batch.results) results.push({ ...r, index: r.index + start });
+    onProgress?.(Math.min(start + PROGRESS_BATCH, total), total);
+  }
+  const report = { results };
   const kept: SealedSessionState[] = [];
   const entries: RotateBundleEntry[] = [];
   const byKidBefore: Record<string, number> = {};

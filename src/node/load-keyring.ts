@@ -20,11 +20,11 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import process from 'node:process';
-import { randomBytes } from '../crypto/noble.js';
 import { KeyFilePermissionsError, KeyFormatError, KeyMaterialMissingError } from '../errors.js';
 import type { Keyring } from '../keys/keyring.js';
 import { parsePassphraseText } from '../keys/passphrase.js';
 import { classifyKeyText, importKeyringText, MAX_KEY_TEXT_LENGTH, trimKeyText } from '../keys/text.js';
+import { tempFileName } from '../store/temp-name.js';
 
 /** The environment variable read when no other name is given. */
 export const DEFAULT_KEYRING_ENV = 'SESSION_SEAL_KEYRING';
@@ -85,7 +85,9 @@ export function writeKeyFile(
   if (options.overwrite !== true) {
     writeNew(path, data);
   } else {
-    const tmp = join(dirname(path), `.${basename(path)}.${hex(randomBytes(6))}.tmp`);
+    // The store's temp naming, so `cleanStaleTemps` (run by every openStore) removes a crashed
+    // writer's leftover key temp too.
+    const tmp = join(dirname(path), tempFileName(basename(path), process.pid));
     writeNew(tmp, data);
     try {
       renameSync(tmp, path);
@@ -188,8 +190,4 @@ function nonEmpty(text: string, message: string): string {
 
 function shellQuote(path: string): string {
   return /^[A-Za-z0-9_./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
-}
-
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
 }

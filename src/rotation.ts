@@ -94,7 +94,9 @@ export function rotateSessions(
   const failedByCode: Partial<Record<SessionSealErrorCode, number>> = {};
   let rotated = 0;
   let current = 0;
-  records.forEach((record: unknown, index) => {
+  // By index, not forEach: a hole in a sparse array must get its result too (results[i] ↔ records[i]).
+  for (let index = 0; index < records.length; index++) {
+    const record: unknown = records[index];
     let parsed: ParsedRecord | undefined;
     try {
       parsed = parseSealedRecord(record);
@@ -109,7 +111,7 @@ export function rotateSessions(
       const who = parsed === undefined ? {} : { sessionId: parsed.sessionId, kid: parsed.kidText };
       results.push({ index, status: 'failed', code: err.code, ...who });
     }
-  });
+  }
   const failed = records.length - rotated - current;
   return { results, summary: { total: records.length, rotated, current, failed, failedByCode } };
 }

@@ -211,6 +211,8 @@ const API_KEY = z.string(MEMBER).check((payload) => {
 const ISO_DATETIME =
   /^(\d{4}|[+-]\d{6})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
 const MAX_DATETIME_LENGTH = 64;
+/** ECMAScript §21.4.1.1: the range of a time value. */
+const MAX_TIME_VALUE_MS = 8.64e15;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
 function isLeapYear(year: number): boolean {
@@ -234,7 +236,12 @@ export function isIsoDateTime(text: string): boolean {
   if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return false;
   // Zone groups are absent for `Z`.
   if (m[7] !== undefined && (Number(m[7]) > 23 || Number(m[8]) > 59)) return false;
-  return true;
+  // Must be a representable instant (ECMAScript time value, |t| ≤ 8.64e15 ms, about ±275,760 years):
+  // beyond it `Date.parse` gives NaN, and a NaN lastAccess would never expire (SPEC §8, §10.4).
+  const sign = text.endsWith('Z') ? 0 : text.at(-6) === '-' ? -1 : 1;
+  const offsetMs = sign * (Number(m[7] ?? 0) * 60 + Number(m[8] ?? 0)) * 60_000;
+  const t = Date.UTC(year, month - 1, day, Number(m[4]), Number(m[5]), Number(m[6])) - offsetMs;
+  return Number.isFinite(t) && Math.abs(t) <= MAX_TIME_VALUE_MS;
 }
 
 const DATETIME = z.string(MEMBER).check((payload) => {

@@ -426,3 +426,16 @@ describe('passphrase key text sskp1_', () => {
     expect(`${e.message}${String(e.stack)}`).not.toContain(secret);
   });
 });
+
+describe('keyring text check order (SPEC §9.3)', () => {
+  it('an unknown status byte anywhere is ERR_KEY_FORMAT, before keyring rules are applied', () => {
+    const entry = (status: number) =>
+      Uint8Array.from([status, ...new Uint8Array(8).fill(status), ...new Uint8Array(32)]);
+    // First entry is not primary (a keyring rule) AND the second has status 9 (a format error).
+    const body = Uint8Array.from([...entry(2), ...entry(9)]);
+    expectCode(() => importKeyringText(encodeKeyText('keyring', body)), 'ERR_KEY_FORMAT');
+    // With valid statuses the same shape is a keyring rule violation.
+    const rule = Uint8Array.from([...entry(2), ...entry(1)]);
+    expectCode(() => importKeyringText(encodeKeyText('keyring', rule)), 'ERR_KEYRING_INVALID');
+  });
+});

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
+  chownSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -264,5 +265,23 @@ describe('writeKeyFile', () => {
     const path = join(dir, `pass-${counter++}`);
     writeKeyFile(path, text);
     expect(readKeyText({ file: path })).toBe(text);
+  });
+});
+
+describe('key file owner (like ssh)', () => {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  it.skipIf(!isRoot)('a 0600 key file owned by another user is refused with a chown hint', () => {
+    const path = keyFile(ringText, 0o600);
+    chownSync(path, 12345, 12345);
+    const err = expectCode(() => loadKeyring({ file: path }), 'ERR_KEY_FILE_PERMISSIONS');
+    expect(err.message).toContain('belongs to another user (uid 12345)');
+    expect((err as KeyFilePermissionsError).hint).toMatch(/^chown 0 /);
+    expect(err.message).not.toContain(ringText);
+  });
+});
+
+describe('check order (SPEC §9.5)', () => {
+  it('a damaged passphrase text is ERR_KEY_FORMAT even with an empty passphrase', () => {
+    expectCode(() => loadPassphraseKey('sskp1_garbage', ''), 'ERR_KEY_FORMAT');
   });
 });

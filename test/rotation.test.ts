@@ -269,3 +269,16 @@ describe('keyUsage', () => {
     expect(() => keyUsage({} as unknown as unknown[])).toThrow(TypeError);
   });
 });
+
+describe('sparse input', () => {
+  it('a hole in the records array gets its own failed result (results[i] describes records[i])', () => {
+    const ring = createKeyring({ primary: generateKey() });
+    // biome-ignore lint/suspicious/noSparseArray: the point of the test
+    const report = rotateSessions([, undefined], ring);
+    expect(report.results.map((r) => [r.index, r.status === 'failed' ? r.code : r.status])).toEqual([
+      [0, 'ERR_ENVELOPE_MALFORMED'],
+      [1, 'ERR_ENVELOPE_MALFORMED'],
+    ]);
+    expect(report.summary).toMatchObject({ total: 2, failed: 2 });
+  });
+});

@@ -350,6 +350,10 @@ describe('metadata (clear timestamps)', () => {
     '2026-11-23T11:00:00Z\n',
     'Mon, 23 Nov 2026 11:00:00 GMT',
     `2026-11-23T11:00:00.${'1'.repeat(100)}Z`,
+    // Outside the ECMAScript time range (Date.parse → NaN): such a lastAccess would never expire.
+    '+275761-01-01T00:00:00Z',
+    '+999999-12-31T23:59:59Z',
+    '-271822-01-01T00:00:00Z',
   ];
   it.each(bad)('datetime rejected: %j', (value) => {
     const record = base();

@@ -109,8 +109,9 @@ export function deriveKeyFromPassphrase(
  * scrypt runs), ERR_DECRYPTION_FAILED (wrong passphrase).
  */
 export function loadPassphraseKey(text: string, passphrase: string): MasterKey {
-  const pass = passphraseBytes(passphrase);
+  // SPEC §9.5 order: the text first (ERR_KEY_FORMAT), then the passphrase.
   const t = parsePassphraseText(text);
+  const pass = passphraseBytes(passphrase);
   const k = derive(pass, t.kid, t.salt, t.log2N, t.r, t.p);
   if (!equalBytes(verifier(k), t.verifier)) throw new DecryptionFailedError();
   return importKey(kidToText(t.kid), k);

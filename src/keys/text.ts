@@ -199,11 +199,15 @@ export function importKeyringText(text: string): Keyring {
     (n) => n > 0 && n % ENTRY_BODY === 0 && n <= MAX_KEYRING_KEYS * ENTRY_BODY,
     `1 to ${MAX_KEYRING_KEYS} keys of ${ENTRY_BODY} bytes`,
   );
+  // SPEC §9.3 order: every status byte is checked (ERR_KEY_FORMAT) before any keyring rule.
+  for (let o = 0; o < body.length; o += ENTRY_BODY) {
+    if (STATUS_OF[body[o] ?? 0] === undefined)
+      throw new KeyFormatError('keyring text has an unknown key status');
+  }
   let primary: MasterKey | undefined;
   const keys: KeyringMember[] = [];
   for (let o = 0; o < body.length; o += ENTRY_BODY) {
-    const status = STATUS_OF[body[o] ?? 0];
-    if (status === undefined) throw new KeyFormatError('keyring text has an unknown key status');
+    const status = STATUS_OF[body[o] ?? 0] as KeyStatus;
     const key = importKey(
       kidToText(body.subarray(o + 1, o + 1 + KID_LENGTH)),
       body.subarray(o + 1 + KID_LENGTH, o + ENTRY_BODY),

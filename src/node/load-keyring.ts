@@ -161,6 +161,15 @@ function readKeyFile(path: string): string {
         `chmod 600 ${shellQuote(path)}`,
       );
     }
+    // Like ssh: the file must belong to us (or root). A 0600 file owned by someone else — e.g.
+    // reached through a link in a writable directory — would let that user choose our key.
+    const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+    if (uid !== undefined && st.uid !== uid && st.uid !== 0) {
+      throw new KeyFilePermissionsError(
+        `key file ${shown} belongs to another user (uid ${st.uid}); it must belong to this user or root`,
+        `chown ${uid} ${shellQuote(path)}`,
+      );
+    }
     if (st.size > MAX_KEY_TEXT_LENGTH) {
       throw new KeyFormatError(`key file ${shown} is larger than ${MAX_KEY_TEXT_LENGTH} bytes`);
     }

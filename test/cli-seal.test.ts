@@ -292,16 +292,27 @@ describe('unseal', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('with a keyring that lacks the key: everything skipped, integrity failed; exit 0, or 1 with --strict', async () => {
+  it('with a keyring that lacks the key: everything skipped, integrity failed: exit 1 (nothing restorable)', async () => {
     await run(['keygen', '--out', 'other.key'], { cwd: dir });
     const other = ['unseal', '--key-file', 'other.key', '--in', 'sessions.sealed', '--json'];
     const r = await run(other, { cwd: dir });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual([]);
     const report = JSON.parse(r.stderr) as { integrity: { ok: boolean }; skipped: { code: string }[] };
     expect(report.integrity.ok).toBe(false);
     expect(new Set(report.skipped.map((s) => s.code))).toEqual(new Set(['ERR_KEY_NOT_FOUND']));
     expect((await run([...other, '--strict'], { cwd: dir })).code).toBe(1);
+  });
+
+  it('a reordered bundle: what verifies is written, integrity failure reported loudly, exit 1', async () => {
+    const file = join(dir, 'sessions.sealed');
+    const doc = JSON.parse(await readFile(file, 'utf8')) as { entries: unknown[] };
+    doc.entries.reverse();
+    await writeFile(file, JSON.stringify(doc));
+    const r = await run(unseal(), { cwd: dir });
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as unknown[]).length).toBe(5);
+    expect(r.stderr).toContain('bundle integrity check failed');
   });
 
   it('--require-integrity refuses a bundle whose list fails the MAC (exit 1)', async () => {

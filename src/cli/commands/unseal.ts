@@ -62,7 +62,8 @@ export const unseal: CommandSpec = {
     '',
     'The report goes to stderr: the count restored, each skipped entry (index, sessionId, code)',
     'and the bundle integrity result. Skips are normal (expired sessions) and exit 0 unless',
-    '--strict is given.',
+    '--strict is given. A failed integrity check (entries removed, added, duplicated or',
+    'reordered) still writes what verifies, but exits 1.',
   ],
   options: {
     in: { type: 'string', arg: '<file|->', help: 'sealed bundle to read; - reads stdin' },
@@ -125,7 +126,9 @@ export const unseal: CommandSpec = {
     if (result.skipped.length > 0)
       text.push(`skipped ${result.skipped.length}:`, ...skippedRows(result.skipped));
     return {
-      exit: refuse ? EXIT.DATA : EXIT.OK,
+      // A failed integrity check is loud: what verified is written (the library's default,
+      // "restore what verifies"), but the exit code says the entry list was tampered with.
+      exit: refuse || !result.integrity.ok ? EXIT.DATA : EXIT.OK,
       report: {
         command: 'unseal',
         written: !refuse,

@@ -81,7 +81,9 @@ export function installShutdownHandler(
     persistSessions(server, path, keyring, log).then(
       () => proc.exit(0),
       (err: unknown) => {
-        log.warn(`session-seal: persisting failed: ${isSessionSealError(err) ? err.code : 'unexpected error'}`);
+        log.warn(
+          `session-seal: persisting failed: ${isSessionSealError(err) ? err.code : 'unexpected error'}`,
+        );
         proc.exit(1);
       },
     );

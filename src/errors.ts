@@ -188,8 +188,13 @@ export class BundleMalformedError extends SessionSealError<'ERR_BUNDLE_MALFORMED
 
 /** The bundle's format version is not one this build implements. */
 export class BundleUnsupportedVersionError extends SessionSealError<'ERR_BUNDLE_UNSUPPORTED_VERSION'> {
-  constructor(version: string) {
-    super('ERR_BUNDLE_UNSUPPORTED_VERSION', `unsupported bundle format ${version}`);
+  constructor(format: string) {
+    // The format string is input: echo it only when it is a plausible version name, so no control
+    // characters or secrets reach a log through this message.
+    const shown = /^session-seal\/bundle\/[A-Za-z0-9._-]{1,16}$/.test(format)
+      ? format
+      : 'session-seal/bundle/(unrecognised)';
+    super('ERR_BUNDLE_UNSUPPORTED_VERSION', `unsupported bundle format ${shown}`);
   }
 }
 

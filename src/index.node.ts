@@ -8,7 +8,10 @@
  * noble in place when `chacha20-poly1305` is missing or the self-test fails, so nothing can break.
  */
 import { installNodeAead } from './node/aead.js';
+import { installNodeBase64url } from './node/base64url.js';
 
 installNodeAead();
+// Same rule for base64url: Buffer's codec, self-tested against the portable one before use.
+installNodeBase64url();
 
 export * from './index.js';

@@ -41,7 +41,12 @@ describe('sealSessions / unsealSessions', () => {
   });
 
   it('reports invalid input states per entry with a code; never drops them silently', () => {
-    const input = [states[0], { ...states[1], context: { n8nApiUrl: 'ftp://x', n8nApiKey: 'k' } }, 42, states[2]];
+    const input = [
+      states[0],
+      { ...states[1], context: { n8nApiUrl: 'ftp://x', n8nApiKey: 'k' } },
+      42,
+      states[2],
+    ];
     const { bundle, rejected } = sealSessions(input, keyring);
     expect(bundle.entries).toHaveLength(2);
     expect(rejected.map((r) => [r.index, r.code])).toEqual([
@@ -88,7 +93,11 @@ describe('bundle integrity (SPEC §10.2)', () => {
   it('a MAC bit flip is detected', () => {
     const mac = Buffer.from(b.integrity.mac, 'base64url');
     mac[0]! ^= 1;
-    const r = unsealSessions({ ...b, integrity: { ...b.integrity, mac: mac.toString('base64url') } }, keyring, opts);
+    const r = unsealSessions(
+      { ...b, integrity: { ...b.integrity, mac: mac.toString('base64url') } },
+      keyring,
+      opts,
+    );
     expect(r.integrity.ok).toBe(false);
     expect(r.sessions).toHaveLength(10);
   });
@@ -147,7 +156,9 @@ describe('restore rules (n8n-mcp restoreSessionState)', () => {
     const r = unsealSessions(bundle, keyring, opts);
     expect(r.sessions).toEqual([fresh]);
     expect(r.skipped).toEqual([expect.objectContaining({ index: 1, code: 'ERR_SESSION_EXPIRED' })]);
-    expect(unsealSessions(bundle, keyring, { ...opts, sessionTimeoutMs: 60 * 60_000 }).sessions).toHaveLength(2);
+    expect(unsealSessions(bundle, keyring, { ...opts, sessionTimeoutMs: 60 * 60_000 }).sessions).toHaveLength(
+      2,
+    );
     expect(unsealSessions(bundle, keyring, { now: new Date(NOW + 3_600_000) }).sessions).toHaveLength(0);
   });
 
@@ -204,13 +215,19 @@ describe('documents that are not bundles throw', () => {
   });
 
   it('a future bundle version → ERR_BUNDLE_UNSUPPORTED_VERSION', () => {
-    expectCode(() => unsealSessions({ ...b, format: 'session-seal/bundle/v2' }, keyring), 'ERR_BUNDLE_UNSUPPORTED_VERSION');
+    expectCode(
+      () => unsealSessions({ ...b, format: 'session-seal/bundle/v2' }, keyring),
+      'ERR_BUNDLE_UNSUPPORTED_VERSION',
+    );
   });
 
   it('limits are checked before parsing → ERR_BUNDLE_TOO_LARGE', () => {
     const text = serializeBundle(b);
     expectCode(() => unsealSessions(text, keyring, { maxBundleBytes: 100 }), 'ERR_BUNDLE_TOO_LARGE');
-    expectCode(() => unsealSessions(new TextEncoder().encode(text), keyring, { maxBundleBytes: 100 }), 'ERR_BUNDLE_TOO_LARGE');
+    expectCode(
+      () => unsealSessions(new TextEncoder().encode(text), keyring, { maxBundleBytes: 100 }),
+      'ERR_BUNDLE_TOO_LARGE',
+    );
     expectCode(() => unsealSessions('ü'.repeat(40), keyring, { maxBundleBytes: 79 }), 'ERR_BUNDLE_TOO_LARGE');
     expectCode(() => unsealSessions(b, keyring, { maxEntries: 1 }), 'ERR_BUNDLE_TOO_LARGE');
     expectCode(() => parseBundle('x'.repeat(101), { maxBundleBytes: 100 }), 'ERR_BUNDLE_TOO_LARGE');
@@ -221,5 +238,48 @@ describe('documents that are not bundles throw', () => {
     expect(() => unsealSessions(b, keyring, { now: Number.NaN })).toThrow(RangeError);
     expect(() => unsealSessions(b, keyring, { integrity: 'maybe' as never })).toThrow(RangeError);
     expect(() => sealSessions('x' as never, keyring)).toThrow(TypeError);
+  });
+});
+
+describe('review regressions', () => {
+  it('seals more than 2,730 sessions (over one 64 KiB CSPRNG call of nonces)', () => {
+    const many = realisticSessions(3000, { now: NOW });
+    const { bundle, rejected } = sealSessions(many, keyring);
+    expect(rejected).toEqual([]);
+    const r = unsealSessions(serializeBundle(bundle), keyring, { now: NOW, maxSessions: 5000 });
+    expect(r.sessions).toHaveLength(3000);
+    expect(r.integrity.ok).toBe(true);
+    const nonces = new Set(bundle.entries.map((e) => e.sealedContext.slice(11, 43)));
+    expect(nonces.size).toBe(3000);
+  });
+
+  it('an unsupported format string is not echoed unless it is a plausible version name', () => {
+    const b = sealed(1);
+    const evil = 'session-seal/bundle/\u001b]0;pwned\u0007 ssk1_secret';
+    const err = expectCode(
+      () => unsealSessions({ ...b, format: evil }, keyring),
+      'ERR_BUNDLE_UNSUPPORTED_VERSION',
+    );
+    expect(err.message).toBe('unsupported bundle format session-seal/bundle/(unrecognised)');
+    const v2 = expectCode(
+      () => unsealSessions({ ...b, format: 'session-seal/bundle/v2' }, keyring),
+      'ERR_BUNDLE_UNSUPPORTED_VERSION',
+    );
+    expect(v2.message).toBe('unsupported bundle format session-seal/bundle/v2');
+  });
+
+  it('a skipped entry with a lone surrogate in its clear sessionId does not echo it', () => {
+    const b = sealed(1);
+    const r = unsealSessions({ ...b, entries: [{ ...b.entries[0], sessionId: 'x\ud800' }] }, keyring, opts);
+    expect(r.skipped).toEqual([expect.objectContaining({ index: 0, code: 'ERR_ENVELOPE_MALFORMED' })]);
+    expect(r.skipped[0]).not.toHaveProperty('sessionId');
+  });
+
+  it('an already-parsed document with holes reports each hole as a malformed entry', () => {
+    const b = sealed(2);
+    // biome-ignore lint/suspicious/noSparseArray: the point of the test
+    const r = unsealSessions({ ...b, entries: [b.entries[0], , b.entries[1]] }, keyring, opts);
+    expect(r.sessions).toHaveLength(2);
+    expect(r.skipped).toEqual([expect.objectContaining({ index: 1, code: 'ERR_ENVELOPE_MALFORMED' })]);
   });
 });

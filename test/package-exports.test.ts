@@ -13,19 +13,27 @@ const built = existsSync(resolve(root, 'dist/src/index.js'));
 if (!built) console.warn('dist/ not built: package export tests skipped (run `npm run build`)');
 
 function run(code: string, conditions: string[] = []): string {
-  return execFileSync(process.execPath, [...conditions.map((c) => `--conditions=${c}`), '--input-type=module', '-e', code], {
-    cwd: root,
-    encoding: 'utf8',
-  }).trim();
+  return execFileSync(
+    process.execPath,
+    [...conditions.map((c) => `--conditions=${c}`), '--input-type=module', '-e', code],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  ).trim();
 }
 
 describe.skipIf(!built)('package exports', () => {
   it('on Node, `session-seal` installs the node:crypto AEAD backend', () => {
-    expect(run(`import { getAeadBackend } from 'session-seal'; console.log(getAeadBackend().name)`)).toBe('node');
+    expect(run(`import { getAeadBackend } from 'session-seal'; console.log(getAeadBackend().name)`)).toBe(
+      'node',
+    );
   });
 
   it('the portable entry keeps noble (what browsers, Deno and edge runtimes get)', () => {
-    expect(run(`import { getAeadBackend } from './dist/src/index.js'; console.log(getAeadBackend().name)`)).toBe('noble');
+    expect(
+      run(`import { getAeadBackend } from './dist/src/index.js'; console.log(getAeadBackend().name)`),
+    ).toBe('noble');
   });
 
   it('`session-seal/node` exposes the Node edges; neither entry has a default export', () => {

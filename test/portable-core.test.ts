@@ -32,15 +32,28 @@ describe('portable core', () => {
 
   it('imports no node: module and no Node-only file', () => {
     expect(files.size).toBeGreaterThan(15);
-    expect([...external].filter((s) => s.startsWith('node:') || !s.includes('/') && !s.startsWith('@') && s !== 'zod')).toEqual([]);
-    const nodeOnly = [...files].filter((f) => /src\/(node|store|cli)\b|src\/node\.ts$|index\.node\.ts$/.test(f));
+    expect(
+      [...external].filter(
+        (s) => s.startsWith('node:') || (!s.includes('/') && !s.startsWith('@') && s !== 'zod'),
+      ),
+    ).toEqual([]);
+    const nodeOnly = [...files].filter((f) =>
+      /src\/(node|store|cli)\b|src\/node\.ts$|index\.node\.ts$/.test(f),
+    );
     expect(nodeOnly).toEqual([]);
   });
 
   it('depends only on noble and zod', () => {
-    expect([...external].map((s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/')).sort()).toEqual(
-      expect.arrayContaining(['@noble/ciphers', '@noble/hashes', 'zod']),
-    );
+    expect(
+      [...external]
+        .map((s) =>
+          s
+            .split('/')
+            .slice(0, s.startsWith('@') ? 2 : 1)
+            .join('/'),
+        )
+        .sort(),
+    ).toEqual(expect.arrayContaining(['@noble/ciphers', '@noble/hashes', 'zod']));
     for (const s of external) expect(s).toMatch(/^(@noble\/(ciphers|hashes)\/|zod$)/);
   });
 

@@ -7,29 +7,32 @@
  * (even an entry sealed under the same key elsewhere) or truncating changes it. The ciphertexts
  * themselves are authenticated per entry, so the MAC does not re-hash them (that keeps the MAC at
  * 65 bytes per entry, not ~1 KB).
+ *
+ * The MAC input can be filled header by header (`macInput` + `headerOffset`), so a caller that
+ * streams over the entries keeps 65 bytes per entry instead of every decoded envelope.
  */
 import { deriveBundleMacKey } from '../crypto/kdf.js';
-import { equalBytes, hmacSha256 } from '../crypto/noble.js';
+import { hmacSha256 } from '../crypto/noble.js';
 import { HEADER_LENGTH } from '../envelope/format.js';
-import { kidFromText, keyPrk, type MasterKey } from '../keys/key.js';
+import { keyPrk, kidFromText, type MasterKey } from '../keys/key.js';
 import { BUNDLE_FORMAT_V1 } from './format.js';
 
 const LABEL = new TextEncoder().encode(BUNDLE_FORMAT_V1);
 
-/** The MAC over the ordered entry headers under `key`. */
-export function bundleMac(key: MasterKey, headers: readonly Uint8Array[]): Uint8Array {
-  const input = new Uint8Array(LABEL.length + 4 + headers.length * HEADER_LENGTH);
+/** `ASCII("session-seal/bundle/v1") ‖ u32be(count)` followed by room for `count` headers. */
+export function macInput(count: number): Uint8Array {
+  const input = new Uint8Array(LABEL.length + 4 + count * HEADER_LENGTH);
   input.set(LABEL, 0);
-  new DataView(input.buffer).setUint32(LABEL.length, headers.length, false);
-  let o = LABEL.length + 4;
-  for (const h of headers) {
-    input.set(h, o);
-    o += HEADER_LENGTH;
-  }
-  return hmacSha256(deriveBundleMacKey(keyPrk(key), kidFromText(key.kid)), input);
+  new DataView(input.buffer).setUint32(LABEL.length, count, false);
+  return input;
 }
 
-/** Constant-time check of a bundle MAC. */
-export function verifyBundleMac(key: MasterKey, headers: readonly Uint8Array[], mac: Uint8Array): boolean {
-  return equalBytes(bundleMac(key, headers), mac);
+/** Where header `index` goes in a `macInput`. */
+export function headerOffset(index: number): number {
+  return LABEL.length + 4 + index * HEADER_LENGTH;
+}
+
+/** The MAC of a filled `macInput` under `key`. */
+export function macOfInput(key: MasterKey, input: Uint8Array): Uint8Array {
+  return hmacSha256(deriveBundleMacKey(keyPrk(key), kidFromText(key.kid)), input);
 }

@@ -1,31 +1,30 @@
 /**
- * Unsealing a bundle with n8n-mcp's restore rules (SPEC §10.4).
+ * Unsealing a bundle with n8n-mcp's restore rules (SPEC §10.4): options, result, and reading the
+ * document. The passes and rules are in restore.ts, the per-entry steps in entries.ts. A bad entry
+ * never throws; only a document that is not a bundle does.
  *
- * Pass 1 parses every entry (pure) and checks the bundle MAC over their headers. Pass 2 opens
- * entries in order. Per entry: session limit → authenticate and decrypt → duplicate → expiry →
- * schema. Only authenticated values decide "duplicate" or "expired": an attacker who edits a clear
- * sessionId or lastAccess gets ERR_DECRYPTION_FAILED, never a misleading skip reason.
- * A bad entry never throws; only a document that is not a bundle does.
+ * Bundle text in the layout `serializeBundle` writes is read line by line (lines.ts), so the parsed
+ * entries are never all in memory together; any other text, bytes or object goes through
+ * `parseBundle`. Both give the same result for the same document.
  */
-import { type ParsedRecord, parseSealedRecord } from '../envelope/format.js';
 import { assertKeyring } from '../envelope/seal.js';
-import { openContext } from '../envelope/unseal.js';
-import {
-  BundleIntegrityError,
-  EnvelopeTooLargeError,
-  isSessionSealError,
-  type SessionSealErrorCode,
-  SessionDuplicateError,
-  SessionExpiredError,
-  type SessionSealError,
-  SessionInvalidError,
-  SessionLimitError,
-  type ValidationIssue,
-} from '../errors.js';
 import type { Keyring } from '../keys/keyring.js';
-import { checkSessionState, type SessionState, type UrlPolicy } from '../schema.js';
-import { type BundleLimits, limit, parseBundle } from './format.js';
-import { verifyBundleMac } from './mac.js';
+import type { SessionState, UrlPolicy } from '../schema.js';
+import type { IntegrityResult, SkippedEntry } from './entries.js';
+import {
+  type BundleLimits,
+  bundleText,
+  DEFAULT_MAX_BUNDLE_BYTES,
+  DEFAULT_MAX_ENTRIES,
+  integrityMember,
+  limit,
+  parseBundle,
+} from './format.js';
+import { LayoutMiss, splitBundleLines } from './lines.js';
+import { type RestoreRules, restoreAll } from './restore.js';
+
+export type { IntegrityResult, Pass1, SkippedEntry } from './entries.js';
+export { checkIntegrity, parseEntry } from './entries.js';
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60 * 1000;
 export const DEFAULT_MAX_SESSIONS = 100;
@@ -45,22 +44,6 @@ export interface UnsealSessionsOptions extends BundleLimits {
   readonly urlPolicy?: UrlPolicy;
 }
 
-/** An entry that was not restored. The message carries no secret and no raw input. */
-export interface SkippedEntry {
-  readonly index: number;
-  /** The clear sessionId when it was readable (well-formed, bounded); absent otherwise. */
-  readonly sessionId?: string;
-  readonly code: SessionSealErrorCode;
-  readonly message: string;
-  readonly issues?: readonly ValidationIssue[];
-  /** The entry's kid when it parsed. */
-  readonly kid?: string;
-}
-
-export type IntegrityResult =
-  | { readonly ok: true; readonly kid: string }
-  | { readonly ok: false; readonly code: 'ERR_BUNDLE_INTEGRITY'; readonly message: string };
-
 export interface UnsealSessionsResult {
   /** Validated sessions, in bundle order, ready for n8n-mcp's `restoreSessionState`. */
   readonly sessions: SessionState[];
@@ -69,8 +52,6 @@ export interface UnsealSessionsResult {
   /** Entries in the bundle. `sessions.length + skipped.length === total`. */
   readonly total: number;
 }
-
-export type Pass1 = { ok: true; parsed: ParsedRecord } | { ok: false; skip: SkippedEntry };
 
 /** Unseal a bundle (JSON text, UTF-8 bytes or a parsed object) and apply the restore rules. */
 export function unsealSessions(
@@ -87,41 +68,48 @@ export function unsealSessions(
   const mode = options.integrity ?? 'report';
   if (mode !== 'report' && mode !== 'require') throw new RangeError('integrity must be report or require');
   const validate = options.urlPolicy === undefined ? undefined : { urlPolicy: options.urlPolicy };
+  const rules: RestoreRules = { mode, now, timeout, maxSessions, maxEntryChars, validate };
 
-  const doc = parseBundle(bundle, options);
-  const first: Pass1[] = doc.entries.map((entry, index) => parseEntry(entry, index, maxEntryChars));
-  const integrity = checkIntegrity(first, doc.macKid, doc.mac, keyring);
-  if (!integrity.ok && mode === 'require') throw new BundleIntegrityError(integrity.message);
-
-  const sessions: SessionState[] = [];
-  const skipped: SkippedEntry[] = [];
-  const seen = new Set<string>();
-  for (let index = 0; index < first.length; index++) {
-    const item = first[index]!;
-    if (sessions.length >= maxSessions) {
-      skipped.push(skipOf(index, item, new SessionLimitError(maxSessions)));
-      continue;
-    }
-    if (!item.ok) {
-      skipped.push(item.skip);
-      continue;
-    }
-    const p = item.parsed;
+  const fast = lineBundle(bundle, options);
+  if (fast !== null) {
     try {
-      const record = openContext(p, keyring); // authenticated from here on
-      if (seen.has(p.sessionId)) throw new SessionDuplicateError();
-      const last = Date.parse(p.lastAccess);
-      if (now - last > timeout) throw new SessionExpiredError();
-      const checked = checkSessionState(record, validate);
-      if (!checked.ok) throw new SessionInvalidError(checked.issues);
-      seen.add(p.sessionId);
-      sessions.push(checked.value);
+      return restoreAll(fast.source, fast.mac, keyring, rules);
     } catch (err) {
-      if (!isSessionSealError(err)) throw err;
-      skipped.push(skipOf(index, item, err));
+      // A line that is not one JSON value: start over with the general parser, which decides.
+      if (!(err instanceof LayoutMiss)) throw err;
     }
   }
-  return { sessions, skipped, integrity, total: first.length };
+  const doc = parseBundle(bundle, options);
+  const entries = doc.entries as unknown[];
+  // From text or bytes, `entries` is our own JSON.parse output and nobody else's: each entry is
+  // dropped once handled, so the parsed document shrinks while the restored sessions grow. A
+  // caller's own array is never written to.
+  const owned = typeof bundle === 'string' || bundle instanceof Uint8Array;
+  const source = {
+    count: entries.length,
+    entry: (index: number) => entries[index],
+    release: owned
+      ? (index: number) => {
+          entries[index] = undefined;
+        }
+      : () => {},
+  };
+  return restoreAll(source, doc, keyring, rules);
+}
+
+/** Text or bytes in the serializeBundle layout, checked like `parseBundle`; otherwise `null`. */
+function lineBundle(bundle: unknown, limits: BundleLimits) {
+  if (typeof bundle !== 'string' && !(bundle instanceof Uint8Array)) return null;
+  // The same checks, in the same order, with the same errors, as the start of `parseBundle`.
+  const maxBytes = limit(limits.maxBundleBytes, DEFAULT_MAX_BUNDLE_BYTES, 'maxBundleBytes');
+  const maxEntries = limit(limits.maxEntries, DEFAULT_MAX_ENTRIES, 'maxEntries');
+  const lines = splitBundleLines(bundleText(bundle, maxBytes), maxEntries);
+  const mac = lines === null ? null : integrityMember(lines.integrity);
+  if (lines === null || mac === null) return null;
+  return {
+    mac,
+    source: { count: lines.count, entry: (index: number) => lines.entry(index), release: () => {} },
+  };
 }
 
 function resolveNow(now: number | Date | undefined): number {
@@ -129,50 +117,4 @@ function resolveNow(now: number | Date | undefined): number {
   const t = now instanceof Date ? now.getTime() : now;
   if (typeof t !== 'number' || !Number.isFinite(t)) throw new RangeError('now must be a finite time');
   return t;
-}
-
-export function parseEntry(entry: unknown, index: number, maxEntryChars: number | undefined): Pass1 {
-  try {
-    const sc = (entry as { sealedContext?: unknown } | null)?.sealedContext;
-    if (maxEntryChars !== undefined && typeof sc === 'string' && sc.length > maxEntryChars) {
-      throw new EnvelopeTooLargeError(maxEntryChars);
-    }
-    return { ok: true, parsed: parseSealedRecord(entry) };
-  } catch (err) {
-    if (!isSessionSealError(err)) throw err;
-    return { ok: false, skip: { index, ...readableSessionId(entry), code: err.code, message: err.message } };
-  }
-}
-
-export function checkIntegrity(first: readonly Pass1[], kid: string, mac: Uint8Array, keyring: Keyring): IntegrityResult {
-  const headers: Uint8Array[] = [];
-  for (const item of first) {
-    if (!item.ok) return integrityFailure('an entry is malformed, so the entry list cannot be verified');
-    headers.push(item.parsed.header);
-  }
-  let key: ReturnType<Keyring['openingKey']>;
-  try {
-    key = keyring.openingKey(kid);
-  } catch {
-    return integrityFailure(`the bundle MAC key ${kid} is not usable in this keyring`);
-  }
-  return verifyBundleMac(key, headers, mac)
-    ? { ok: true, kid }
-    : integrityFailure('entries were removed, added, duplicated or reordered');
-}
-
-function integrityFailure(message: string): IntegrityResult {
-  return { ok: false, code: 'ERR_BUNDLE_INTEGRITY', message: `bundle integrity check failed: ${message}` };
-}
-
-function skipOf(index: number, item: Pass1, err: SessionSealError): SkippedEntry {
-  const base = item.ok ? { index, sessionId: item.parsed.sessionId, kid: item.parsed.kidText } : item.skip;
-  const issues = err instanceof SessionInvalidError ? { issues: err.issues } : {};
-  return { ...base, code: err.code, message: err.message, ...issues };
-}
-
-/** A clear sessionId worth reporting: a bounded, well-formed string. Not trusted, only echoed. */
-function readableSessionId(entry: unknown): { sessionId?: string } {
-  const sid = (entry as { sessionId?: unknown } | null)?.sessionId;
-  return typeof sid === 'string' && sid.length > 0 && sid.length <= 256 ? { sessionId: sid } : {};
 }

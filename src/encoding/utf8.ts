@@ -31,10 +31,21 @@ export function utf8Decode(bytes: Uint8Array): string | null {
   }
 }
 
+// Any UTF-16 unit outside ASCII. Irregexp scans a one-byte string for it several times faster than
+// a charCodeAt loop, which matters for size limits on documents of many megabytes.
+const NON_ASCII = /[\u0080-\uffff]/;
+const SCAN_FROM = 1024;
+
 /** UTF-8 byte length of a string without allocating (for size limits checked before work). */
 export function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
+  let i = 0;
+  if (text.length >= SCAN_FROM) {
+    i = text.search(NON_ASCII);
+    if (i < 0) return text.length;
+  }
+  // [0, i) is ASCII: one byte per unit.
+  let n = i;
+  for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) n += 1;
     else if (c < 0x800) n += 2;
@@ -47,4 +58,63 @@ export function utf8Length(text: string): number {
     } else n += 3;
   }
   return n;
+}
+
+/**
+ * UTF-8 byte length of `text`, or -1 when it has a lone surrogate (one pass for both checks of
+ * SPEC §5.4; no allocation).
+ */
+export function utf8LengthIfWellFormed(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c < 0xd800 || c > 0xdfff) n += 3;
+    else if (c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d < 0xdc00 || d > 0xdfff) return -1;
+      n += 4;
+      i++;
+    } else return -1;
+  }
+  return n;
+}
+
+/**
+ * Writes the UTF-8 of `text` into `out` at `offset` and returns the offset after it. Same bytes as
+ * `TextEncoder` (a lone surrogate becomes U+FFFD), without its per-call cost on the short clear
+ * fields of the AAD. The caller sizes `out` with `utf8Length`.
+ */
+export function encodeUtf8Into(text: string, out: Uint8Array, offset: number): number {
+  let o = offset;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out[o++] = c;
+      continue;
+    }
+    if (c < 0x800) {
+      out[o++] = 0xc0 | (c >>> 6);
+      out[o++] = 0x80 | (c & 63);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const d = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        out[o++] = 0xf0 | (cp >>> 18);
+        out[o++] = 0x80 | ((cp >>> 12) & 63);
+        out[o++] = 0x80 | ((cp >>> 6) & 63);
+        out[o++] = 0x80 | (cp & 63);
+        i++;
+        continue;
+      }
+      c = 0xfffd;
+    }
+    out[o++] = 0xe0 | (c >>> 12);
+    out[o++] = 0x80 | ((c >>> 6) & 63);
+    out[o++] = 0x80 | (c & 63);
+  }
+  return o;
 }

@@ -2,10 +2,10 @@
  * Envelope v1: pure parsing and encoding, no keys and no crypto (SPEC §5, §6, §7 steps 1–2).
  * A record that passes `parseSealedRecord` re-encodes to the identical text (canonical form).
  */
-import { EnvelopeMalformedError, EnvelopeTooLargeError, UnsupportedVersionError } from '../errors.js';
+
 import { base64urlLength, decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
-import { isWellFormed, utf8Encode } from '../encoding/utf8.js';
-import { kidToText } from '../keys/key.js';
+import { utf8LengthIfWellFormed } from '../encoding/utf8.js';
+import { EnvelopeMalformedError, EnvelopeTooLargeError, UnsupportedVersionError } from '../errors.js';
 
 export const ENVELOPE_VERSION = 0x01;
 export const KID_OFFSET = 1;
@@ -35,8 +35,6 @@ export interface ParsedRecord {
   readonly sessionId: string;
   readonly createdAt: string;
   readonly lastAccess: string;
-  /** UTF-8 of the three clear fields, for the AAD (SPEC §5.2). */
-  readonly clear: readonly [Uint8Array, Uint8Array, Uint8Array];
   /** The decoded envelope E. */
   readonly envelope: Uint8Array;
   readonly kid: Uint8Array;
@@ -60,22 +58,49 @@ function hasExactly(value: Record<string, unknown>, a: string, b: string, c?: st
   return Object.hasOwn(value, a) && Object.hasOwn(value, b) && (c === undefined || Object.hasOwn(value, c));
 }
 
-function clearField(value: unknown, max: number): Uint8Array {
-  if (typeof value !== 'string' || value.length === 0 || !isWellFormed(value)) {
-    throw new EnvelopeMalformedError();
-  }
-  // A string longer than `max` UTF-16 units is longer than `max` UTF-8 bytes: reject before encoding.
+/** SPEC §5.4: a non-empty, well-formed string of at most `max` UTF-8 bytes. */
+function checkClearField(value: unknown, max: number): string {
+  if (typeof value !== 'string' || value.length === 0) throw new EnvelopeMalformedError();
+  // A string longer than `max` UTF-16 units is longer than `max` UTF-8 bytes: reject before scanning.
   if (value.length > max) throw new EnvelopeMalformedError();
-  const bytes = utf8Encode(value);
-  if (bytes.length > max) throw new EnvelopeMalformedError();
-  return bytes;
+  const bytes = utf8LengthIfWellFormed(value); // -1 for a lone surrogate
+  if (bytes < 0 || bytes > max) throw new EnvelopeMalformedError();
+  return value;
+}
+
+const HEX = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
+
+/** Kid bytes → 16 lowercase hex characters (SPEC §3), as `kidToText` in keys/key.ts. */
+function kidHex(envelope: Uint8Array): string {
+  let s = '';
+  for (let i = KID_OFFSET; i < NONCE_OFFSET; i++) s += HEX[envelope[i] as number];
+  return s;
+}
+
+/*
+ * Envelopes of records that are opened and dropped at once (unsealSession, bundle restore) are
+ * decoded into a reused buffer: one allocation of a typed array over 64 bytes costs about a
+ * microsecond here. Envelopes up to 128 KiB reuse it; larger ones get their own.
+ */
+const TRANSIENT_KEEP = 128 * 1024;
+let transient = new Uint8Array(4096);
+
+function transientBytes(length: number): Uint8Array {
+  if (length > transient.length) {
+    if (length > TRANSIENT_KEEP) return new Uint8Array(length);
+    transient = new Uint8Array(Math.min(TRANSIENT_KEEP, Math.max(length, transient.length * 2)));
+  }
+  return transient.subarray(0, length);
 }
 
 /**
  * SPEC §7 steps 1–2: size first, then exact structure, clear-field rules, canonical base64url,
  * version, minimum length. Throws ERR_ENVELOPE_TOO_LARGE / _MALFORMED / _UNSUPPORTED_VERSION.
+ *
+ * @internal `reuse`: the envelope bytes of the result live in a buffer that the next `reuse` parse
+ * overwrites, for a caller that is done with the record before it parses another.
  */
-export function parseSealedRecord(value: unknown): ParsedRecord {
+export function parseSealedRecord(value: unknown, reuse = false): ParsedRecord {
   if (!isPlainObject(value)) throw new EnvelopeMalformedError();
   const sealedContext = Object.hasOwn(value, 'sealedContext') ? value.sealedContext : undefined;
   if (typeof sealedContext === 'string' && sealedContext.length > MAX_SEALED_CONTEXT) {
@@ -88,25 +113,24 @@ export function parseSealedRecord(value: unknown): ParsedRecord {
   if (!isPlainObject(metadata) || !hasExactly(metadata, 'createdAt', 'lastAccess')) {
     throw new EnvelopeMalformedError();
   }
-  const sid = clearField(value.sessionId, MAX_SESSION_ID_BYTES);
-  const created = clearField(metadata.createdAt, MAX_TIMESTAMP_BYTES);
-  const last = clearField(metadata.lastAccess, MAX_TIMESTAMP_BYTES);
+  // Each member is read once, so the value checked is the value returned.
+  const sessionId = checkClearField(value.sessionId, MAX_SESSION_ID_BYTES);
+  const createdAt = checkClearField(metadata.createdAt, MAX_TIMESTAMP_BYTES);
+  const lastAccess = checkClearField(metadata.lastAccess, MAX_TIMESTAMP_BYTES);
 
-  const envelope = decodeBase64url(sealedContext);
+  const envelope = reuse ? decodeBase64url(sealedContext, transientBytes) : decodeBase64url(sealedContext);
   if (envelope === null || envelope.length === 0) throw new EnvelopeMalformedError();
-  const version = envelope[0]!;
+  const version = envelope[0] as number;
   if (version !== ENVELOPE_VERSION) throw new UnsupportedVersionError(version);
   if (envelope.length < MIN_ENVELOPE_LENGTH) throw new EnvelopeMalformedError();
 
-  const kid = envelope.subarray(KID_OFFSET, NONCE_OFFSET);
   return {
-    sessionId: value.sessionId as string,
-    createdAt: metadata.createdAt as string,
-    lastAccess: metadata.lastAccess as string,
-    clear: [sid, created, last],
+    sessionId,
+    createdAt,
+    lastAccess,
     envelope,
-    kid,
-    kidText: kidToText(kid),
+    kid: envelope.subarray(KID_OFFSET, NONCE_OFFSET),
+    kidText: kidHex(envelope),
     nonce: envelope.subarray(NONCE_OFFSET, COMMITMENT_OFFSET),
     commitment: envelope.subarray(COMMITMENT_OFFSET, HEADER_LENGTH),
     header: envelope.subarray(0, HEADER_LENGTH),
@@ -116,13 +140,29 @@ export function parseSealedRecord(value: unknown): ParsedRecord {
 
 /** HEADER = 0x01 ‖ kid ‖ N ‖ COMMITMENT (SPEC §5.1). */
 export function encodeHeader(kid: Uint8Array, nonce: Uint8Array, commitment: Uint8Array): Uint8Array {
-  const header = new Uint8Array(HEADER_LENGTH);
-  header[0] = ENVELOPE_VERSION;
-  header.set(kid, KID_OFFSET);
-  header.set(nonce, NONCE_OFFSET);
-  header.set(commitment, COMMITMENT_OFFSET);
-  return header;
+  return encodeHeaderInto(new Uint8Array(HEADER_LENGTH), kid, nonce, commitment);
 }
+
+/** The header written into `out[0..65)`; returns `out`. */
+export function encodeHeaderInto(
+  out: Uint8Array,
+  kid: Uint8Array,
+  nonce: Uint8Array,
+  commitment: Uint8Array,
+): Uint8Array {
+  out[0] = ENVELOPE_VERSION;
+  out.set(kid, KID_OFFSET);
+  out.set(nonce, NONCE_OFFSET);
+  out.set(commitment, COMMITMENT_OFFSET);
+  return out;
+}
+
+/*
+ * E = HEADER ‖ ciphertext ‖ tag is assembled in a reused buffer, since it is only the input of the
+ * base64url encoding (and public). Envelopes up to 256 KiB reuse it; larger ones get their own.
+ */
+const ENVELOPE_KEEP = 256 * 1024;
+let envelopeScratch = new Uint8Array(4096);
 
 /** The sealed record of SPEC §5.3, members in the specified order. */
 export function encodeSealedRecord(
@@ -132,7 +172,12 @@ export function encodeSealedRecord(
   header: Uint8Array,
   body: Uint8Array,
 ): SealedSessionState {
-  const envelope = new Uint8Array(header.length + body.length);
+  const length = header.length + body.length;
+  if (length > envelopeScratch.length && length <= ENVELOPE_KEEP) {
+    envelopeScratch = new Uint8Array(Math.min(ENVELOPE_KEEP, Math.max(length, envelopeScratch.length * 2)));
+  }
+  const envelope =
+    length <= envelopeScratch.length ? envelopeScratch.subarray(0, length) : new Uint8Array(length);
   envelope.set(header, 0);
   envelope.set(body, header.length);
   return {

@@ -1,14 +1,21 @@
 /** Sealing one SessionState (SPEC §5.6). */
 import { getAeadBackend } from '../crypto/aead.js';
 import { deriveEnvelopeKeys } from '../crypto/kdf.js';
-import { randomBytes } from '../crypto/noble.js';
+import { randomBytes } from '../crypto/random.js';
 import { utf8Encode } from '../encoding/utf8.js';
 import { SessionInvalidError } from '../errors.js';
-import { kidFromText, keyPrk, type MasterKey } from '../keys/key.js';
+import { keyPrk, kidFromText, type MasterKey } from '../keys/key.js';
 import { isKeyring, type Keyring } from '../keys/keyring.js';
 import { type SessionState, type ValidateOptions, validateSessionState } from '../schema.js';
-import { buildAad } from './aad.js';
-import { encodeHeader, encodeSealedRecord, MAX_PLAINTEXT, NONCE_LENGTH, type SealedSessionState } from './format.js';
+import { buildAadFromText } from './aad.js';
+import {
+  encodeHeaderInto,
+  encodeSealedRecord,
+  HEADER_LENGTH,
+  MAX_PLAINTEXT,
+  NONCE_LENGTH,
+  type SealedSessionState,
+} from './format.js';
 
 export type SealOptions = ValidateOptions;
 
@@ -16,7 +23,11 @@ export type SealOptions = ValidateOptions;
  * Seal a SessionState under the keyring's primary key. The state is validated first
  * (ERR_SESSION_INVALID); `sessionId` and `metadata` stay in clear and are bound into the AAD.
  */
-export function sealSession(state: SessionState, keyring: Keyring, options?: SealOptions): SealedSessionState {
+export function sealSession(
+  state: SessionState,
+  keyring: Keyring,
+  options?: SealOptions,
+): SealedSessionState {
   assertKeyring(keyring);
   const valid = validateSessionState(state, options);
   return sealValidated(valid, keyring.sealingKey(), randomBytes(NONCE_LENGTH));
@@ -25,22 +36,72 @@ export function sealSession(state: SessionState, keyring: Keyring, options?: Sea
 /**
  * @internal Seal a record that has already passed validation, with a given key and nonce. The
  * nonce parameter exists for rotation (fresh nonce from the caller) and for the SPEC vectors;
- * it is not exported from the package entry point.
+ * it is not exported from the package entry point. `headerOut`, when given, receives the 65-byte
+ * envelope header.
  */
-export function sealValidated(state: SessionState, key: MasterKey, nonce: Uint8Array): SealedSessionState {
+export function sealValidated(
+  state: SessionState,
+  key: MasterKey,
+  nonce: Uint8Array,
+  headerOut?: Uint8Array,
+): SealedSessionState {
   if (nonce.length !== NONCE_LENGTH) throw new RangeError('nonce must be 24 bytes');
-  const plaintext = utf8Encode(JSON.stringify(state.context));
-  if (plaintext.length > MAX_PLAINTEXT) {
-    throw new SessionInvalidError([{ path: ['context'], code: 'too_large' }]);
+  const json = JSON.stringify(state.context);
+  // Each UTF-16 unit is at least one UTF-8 byte: too large before encoding is too large after.
+  if (json.length > MAX_PLAINTEXT) throw tooLarge();
+  const plaintext = encodePlaintext(json);
+  try {
+    if (plaintext.length > MAX_PLAINTEXT) throw tooLarge();
+    const { sessionId } = state;
+    const { createdAt, lastAccess } = state.metadata;
+    const kid = kidBytes(key);
+    const { ek, commitment } = deriveEnvelopeKeys(keyPrk(key), kid, nonce);
+    const header = encodeHeaderInto(HEADER, kid, nonce, commitment);
+    const aad = buildAadFromText(header, sessionId, createdAt, lastAccess);
+    const body = getAeadBackend().seal(ek, nonce, aad, plaintext);
+    headerOut?.set(header); // a bundle's MAC input (bundle/seal.ts)
+    return encodeSealedRecord(sessionId, createdAt, lastAccess, header, body);
+  } finally {
+    plaintext.fill(0); // a view into the plaintext scratch, or a private copy
   }
-  const { sessionId } = state;
-  const { createdAt, lastAccess } = state.metadata;
-  const kid = kidFromText(key.kid);
-  const { ek, commitment } = deriveEnvelopeKeys(keyPrk(key), kid, nonce);
-  const header = encodeHeader(kid, nonce, commitment);
-  const aad = buildAad(header, utf8Encode(sessionId), utf8Encode(createdAt), utf8Encode(lastAccess));
-  const body = getAeadBackend().seal(ek, nonce, aad, plaintext);
-  return encodeSealedRecord(sessionId, createdAt, lastAccess, header, body);
+}
+
+function tooLarge(): SessionInvalidError {
+  return new SessionInvalidError([{ path: ['context'], code: 'too_large' }]);
+}
+
+/*
+ * Scratch for the hot path (one allocation of a typed array over 64 bytes costs about a
+ * microsecond here, and a seal used to make six). JS runs one call at a time per realm, so sharing
+ * is safe; backends consume their arguments before returning (both built-in ones copy them).
+ * The plaintext scratch holds secret bytes only during a seal: it is wiped in `finally`.
+ */
+const HEADER = new Uint8Array(HEADER_LENGTH);
+const PLAINTEXT_KEEP = 192 * 1024;
+let plaintextScratch = new Uint8Array(4096);
+const utf8 = new TextEncoder();
+
+/** UTF-8 of the context JSON: a view into the scratch when it fits, else its own array. */
+function encodePlaintext(json: string): Uint8Array {
+  // encodeInto needs room for the worst case, 3 bytes per UTF-16 unit.
+  const worst = json.length * 3;
+  if (worst > PLAINTEXT_KEEP) return utf8Encode(json);
+  if (worst > plaintextScratch.length)
+    plaintextScratch = new Uint8Array(Math.max(worst, plaintextScratch.length * 2));
+  const { written } = utf8.encodeInto(json, plaintextScratch);
+  return plaintextScratch.subarray(0, written);
+}
+
+/** Kid bytes per key, parsed from the kid text once (public values; never written to). */
+const kids = new WeakMap<MasterKey, Uint8Array>();
+
+function kidBytes(key: MasterKey): Uint8Array {
+  let kid = kids.get(key);
+  if (kid === undefined) {
+    kid = kidFromText(key.kid);
+    kids.set(key, kid);
+  }
+  return kid;
 }
 
 /** @internal Programmer error when the keyring argument is not a Keyring. */

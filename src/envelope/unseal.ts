@@ -7,7 +7,7 @@ import { DecryptionFailedError, SessionInvalidError } from '../errors.js';
 import { keyPrk } from '../keys/key.js';
 import type { Keyring } from '../keys/keyring.js';
 import { type SessionState, type ValidateOptions, validateSessionState } from '../schema.js';
-import { buildAad } from './aad.js';
+import { buildAadFromText } from './aad.js';
 import { type ParsedRecord, parseSealedRecord } from './format.js';
 import { assertKeyring } from './seal.js';
 
@@ -21,7 +21,7 @@ export type UnsealOptions = ValidateOptions;
  */
 export function unsealSession(sealed: unknown, keyring: Keyring, options?: UnsealOptions): SessionState {
   assertKeyring(keyring);
-  const parsed = parseSealedRecord(sealed);
+  const parsed = parseSealedRecord(sealed, true); // opened and dropped before any other parse
   return validateSessionState(openContext(parsed, keyring), options);
 }
 
@@ -33,8 +33,7 @@ export function openContext(parsed: ParsedRecord, keyring: Keyring): unknown {
   const key = keyring.openingKey(parsed.kidText);
   const { ek, commitment } = deriveEnvelopeKeys(keyPrk(key), parsed.kid, parsed.nonce);
   if (!equalBytes(commitment, parsed.commitment)) throw new DecryptionFailedError();
-  const [sid, created, last] = parsed.clear;
-  const aad = buildAad(parsed.header, sid, created, last);
+  const aad = buildAadFromText(parsed.header, parsed.sessionId, parsed.createdAt, parsed.lastAccess);
   const plaintext = getAeadBackend().open(ek, parsed.nonce, aad, parsed.body);
   if (plaintext === null) throw new DecryptionFailedError();
   return {

@@ -15,7 +15,10 @@ export function expectCode(fn: () => unknown, code: SessionSealErrorCode): Sessi
 }
 
 /** Async twin of `expectCode`. */
-export async function expectCodeAsync(fn: () => Promise<unknown>, code: SessionSealErrorCode): Promise<SessionSealError> {
+export async function expectCodeAsync(
+  fn: () => Promise<unknown>,
+  code: SessionSealErrorCode,
+): Promise<SessionSealError> {
   let thrown: unknown;
   try {
     await fn();

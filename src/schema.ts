@@ -17,6 +17,7 @@
  *   are checked, so the result shares no mutable object with the input.
  */
 import * as z from 'zod';
+import { isPlainObject } from './encoding/plain-object.js';
 import { isWellFormed, utf8Length } from './encoding/utf8.js';
 import { SessionInvalidError, type ValidationIssue } from './errors.js';
 import { strictUrlViolations } from './url-policy.js';
@@ -285,12 +286,6 @@ const MAX_RETRIES = z
 
 // ---------------------------------------------------------------------------------------------
 // JSON values (SPEC §8 `context.metadata` and unknown context members)
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /** Where the walk is; on a fault, `path` is left pointing at the offending member. */
 interface JsonWalk {

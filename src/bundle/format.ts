@@ -7,7 +7,9 @@
  * Only the document shape is checked here; entries are parsed one by one later so that one bad
  * entry never costs the others.
  */
+
 import { decodeBase64url } from '../encoding/base64url.js';
+import { hasExactKeys, isPlainObject } from '../encoding/plain-object.js';
 import { utf8Decode, utf8Length } from '../encoding/utf8.js';
 import type { SealedSessionState } from '../envelope/format.js';
 import { BundleMalformedError, BundleTooLargeError, BundleUnsupportedVersionError } from '../errors.js';
@@ -41,17 +43,6 @@ export interface ParsedBundle {
   readonly mac: Uint8Array;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function exactKeys(value: Record<string, unknown>, keys: readonly string[]): boolean {
-  const own = Object.keys(value);
-  return own.length === keys.length && keys.every((k) => Object.hasOwn(value, k));
-}
-
 /** Resolve a limit option: a positive safe integer, else the default. Bad types are programmer errors. */
 export function limit(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
@@ -75,7 +66,7 @@ export function parseBundle(input: unknown, limits: BundleLimits = {}): ParsedBu
   if (typeof format === 'string' && format !== BUNDLE_FORMAT_V1 && format.startsWith(FORMAT_PREFIX)) {
     throw new BundleUnsupportedVersionError(format);
   }
-  if (format !== BUNDLE_FORMAT_V1 || !exactKeys(doc, ['format', 'entries', 'integrity'])) {
+  if (format !== BUNDLE_FORMAT_V1 || !hasExactKeys(doc, ['format', 'entries', 'integrity'])) {
     throw new BundleMalformedError('not a sealed bundle');
   }
   const entries = doc.entries;
@@ -107,7 +98,7 @@ export function bundleText(input: string | Uint8Array, maxBytes: number): string
 
 /** The `integrity` member checked (SPEC §10.1): `{kid, mac}` exactly, kid text, 32-byte MAC. */
 export function integrityMember(integrity: unknown): { macKid: string; mac: Uint8Array } | null {
-  if (!isPlainObject(integrity) || !exactKeys(integrity, ['kid', 'mac']) || !isKidText(integrity.kid)) {
+  if (!isPlainObject(integrity) || !hasExactKeys(integrity, ['kid', 'mac']) || !isKidText(integrity.kid)) {
     return null;
   }
   const mac = typeof integrity.mac === 'string' ? decodeBase64url(integrity.mac) : null;

@@ -4,6 +4,7 @@
  */
 
 import { base64urlLength, decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
+import { hasExactKeys, isPlainObject } from '../encoding/plain-object.js';
 import { utf8LengthIfWellFormed } from '../encoding/utf8.js';
 import { EnvelopeMalformedError, EnvelopeTooLargeError, UnsupportedVersionError } from '../errors.js';
 
@@ -46,17 +47,8 @@ export interface ParsedRecord {
   readonly body: Uint8Array;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function hasExactly(value: Record<string, unknown>, a: string, b: string, c?: string): boolean {
-  const keys = Object.keys(value);
-  if (keys.length !== (c === undefined ? 2 : 3)) return false;
-  return Object.hasOwn(value, a) && Object.hasOwn(value, b) && (c === undefined || Object.hasOwn(value, c));
-}
+const RECORD_KEYS = ['sessionId', 'metadata', 'sealedContext'] as const;
+const METADATA_KEYS = ['createdAt', 'lastAccess'] as const;
 
 /** SPEC §5.4: a non-empty, well-formed string of at most `max` UTF-8 bytes. */
 function checkClearField(value: unknown, max: number): string {
@@ -106,11 +98,11 @@ export function parseSealedRecord(value: unknown, reuse = false): ParsedRecord {
   if (typeof sealedContext === 'string' && sealedContext.length > MAX_SEALED_CONTEXT) {
     throw new EnvelopeTooLargeError(MAX_SEALED_CONTEXT);
   }
-  if (!hasExactly(value, 'sessionId', 'metadata', 'sealedContext') || typeof sealedContext !== 'string') {
+  if (!hasExactKeys(value, RECORD_KEYS) || typeof sealedContext !== 'string') {
     throw new EnvelopeMalformedError();
   }
   const metadata = value.metadata;
-  if (!isPlainObject(metadata) || !hasExactly(metadata, 'createdAt', 'lastAccess')) {
+  if (!isPlainObject(metadata) || !hasExactKeys(metadata, METADATA_KEYS)) {
     throw new EnvelopeMalformedError();
   }
   // Each member is read once, so the value checked is the value returned.

@@ -1,6 +1,6 @@
 /**
  * Every public known-answer test in ../shared/vectors, run through the noble adapter
- * (src/crypto/noble.ts) and through every AeadBackend (noble, node). Sources and licenses:
+ * (src/crypto/noble.ts) and through every AeadBackend (noble, core, openssl, node). Sources and licenses:
  * ../shared/vectors/README.md, wycheproof/README.md, rfc/README.md.
  *
  * Exact counts are asserted so that a truncated or swapped vector file fails instead of passing
@@ -9,20 +9,24 @@
 import { createCipheriv, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type AeadBackend, nobleAead } from '../src/crypto/aead.js';
+import { type AeadBackend, coreAead, nobleAead } from '../src/crypto/aead.js';
+import { chachaOpenInto, chachaSealInto, hchacha20 } from '../src/crypto/chacha20-poly1305.js';
 import {
   chachaOpen,
   chachaSeal,
-  hchacha20,
   hkdfExpand,
   hkdfExtract,
   xchachaOpen,
   xchachaSeal,
 } from '../src/crypto/noble.js';
-import { nodeAead } from '../src/node/aead.js';
+import { nodeAead, opensslAead } from '../src/node/aead.js';
 import { describeShared, hex, toHex } from './helpers/shared-vectors.js';
 
-const BACKENDS: readonly AeadBackend[] = [nobleAead, nodeAead];
+/**
+ * noble (portable default), the allocation-free core, OpenSSL for every length, and the Node
+ * backend (core up to SMALL_MESSAGE bytes, OpenSSL above).
+ */
+const BACKENDS: readonly AeadBackend[] = [nobleAead, coreAead, opensslAead, nodeAead];
 
 const Hex = z.string().regex(/^(?:[0-9a-f]{2})*$/);
 const Result = z.enum(['valid', 'invalid', 'acceptable']);
@@ -164,7 +168,12 @@ describeShared('Wycheproof xchacha20_poly1305_test.json', (load) => {
   });
 });
 
-describeShared('Wycheproof chacha20_poly1305_test.json (chachaSeal/chachaOpen)', (load) => {
+const CHACHA_IMPLS = [
+  { name: 'noble adapter', seal: chachaSeal, open: chachaOpen },
+  { name: 'core', seal: chachaSealInto, open: chachaOpenInto },
+] as const;
+
+describeShared('Wycheproof chacha20_poly1305_test.json', (load) => {
   const file = AeadFile.parse(load('wycheproof/chacha20_poly1305_test.json'));
   const tests = file.testGroups.flatMap((g) => g.tests);
 
@@ -175,7 +184,9 @@ describeShared('Wycheproof chacha20_poly1305_test.json (chachaSeal/chachaOpen)',
     expect(count(tests, 'invalid')).toBe(69);
   });
 
-  it.each(rows(tests))('$title', (t) => checkAead(t, chachaSeal, chachaOpen));
+  describe.each(CHACHA_IMPLS)('$name', (impl) => {
+    it.each(rows(tests))('$title', (t) => checkAead(t, impl.seal, impl.open));
+  });
 });
 
 interface HkdfImpl {

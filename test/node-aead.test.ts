@@ -5,8 +5,14 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type AeadBackend, getAeadBackend, nobleAead, setAeadBackend } from '../src/crypto/aead.js';
-import { installNodeAead, nodeAead, nodeAeadAvailable } from '../src/node/aead.js';
+import { type AeadBackend, coreAead, getAeadBackend, nobleAead, setAeadBackend } from '../src/crypto/aead.js';
+import {
+  installNodeAead,
+  nodeAead,
+  nodeAeadAvailable,
+  opensslAead,
+  SMALL_MESSAGE,
+} from '../src/node/aead.js';
 import { hex, toHex } from './helpers/shared-vectors.js';
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
@@ -108,15 +114,18 @@ describe('nodeAead vs nobleAead', () => {
   });
 });
 
-describe('nodeAead.open rejects every single-bit change with null', () => {
+/** The fast backends: core (short messages), OpenSSL (long ones), and node, which picks by length. */
+const FAST: readonly AeadBackend[] = [nodeAead, coreAead, opensslAead];
+
+describe.each(FAST)('$name open rejects every single-bit change with null', (backend) => {
   const key = filled(32, 1);
   const nonce = filled(24, 2);
   const aad = filled(13, 3);
   const plaintext = filled(37, 4);
-  const sealed = nodeAead.seal(key, nonce, aad, plaintext);
+  const sealed = backend.seal(key, nonce, aad, plaintext);
 
   it('the untampered message opens', () => {
-    const opened = nodeAead.open(key, nonce, aad, sealed);
+    const opened = backend.open(key, nonce, aad, sealed);
     expect(opened === null ? null : toHex(opened)).toBe(toHex(plaintext));
   });
 
@@ -124,22 +133,22 @@ describe('nodeAead.open rejects every single-bit change with null', () => {
     {
       what: 'ciphertext ‖ tag',
       bits: sealed.length * 8,
-      open: (i: number) => nodeAead.open(key, nonce, aad, flipBit(sealed, i)),
+      open: (i: number) => backend.open(key, nonce, aad, flipBit(sealed, i)),
     },
     {
       what: 'aad',
       bits: aad.length * 8,
-      open: (i: number) => nodeAead.open(key, nonce, flipBit(aad, i), sealed),
+      open: (i: number) => backend.open(key, nonce, flipBit(aad, i), sealed),
     },
     {
       what: 'nonce',
       bits: nonce.length * 8,
-      open: (i: number) => nodeAead.open(key, flipBit(nonce, i), aad, sealed),
+      open: (i: number) => backend.open(key, flipBit(nonce, i), aad, sealed),
     },
     {
       what: 'key',
       bits: key.length * 8,
-      open: (i: number) => nodeAead.open(flipBit(key, i), nonce, aad, sealed),
+      open: (i: number) => backend.open(flipBit(key, i), nonce, aad, sealed),
     },
   ])('each of the $bits bits of the $what', ({ bits, open }) => {
     const accepted: number[] = [];
@@ -148,17 +157,17 @@ describe('nodeAead.open rejects every single-bit change with null', () => {
   });
 
   it('truncated, extended or empty input', () => {
-    expect(nodeAead.open(key, nonce, aad, sealed.subarray(0, sealed.length - 1))).toBeNull();
-    expect(nodeAead.open(key, nonce, aad, sealed.subarray(1))).toBeNull();
+    expect(backend.open(key, nonce, aad, sealed.subarray(0, sealed.length - 1))).toBeNull();
+    expect(backend.open(key, nonce, aad, sealed.subarray(1))).toBeNull();
     const extended = new Uint8Array(sealed.length + 1);
     extended.set(sealed);
-    expect(nodeAead.open(key, nonce, aad, extended)).toBeNull();
-    for (let n = 0; n <= 16; n++) expect(nodeAead.open(key, nonce, aad, sealed.subarray(0, n))).toBeNull();
-    expect(nodeAead.open(key, nonce, new Uint8Array(0), sealed)).toBeNull();
+    expect(backend.open(key, nonce, aad, extended)).toBeNull();
+    for (let n = 0; n <= 16; n++) expect(backend.open(key, nonce, aad, sealed.subarray(0, n))).toBeNull();
+    expect(backend.open(key, nonce, new Uint8Array(0), sealed)).toBeNull();
   });
 });
 
-describe.each([nodeAead, nobleAead])('argument contract of $name (same for both)', (backend: AeadBackend) => {
+describe.each([...FAST, nobleAead])('argument contract of $name (same for all)', (backend: AeadBackend) => {
   const ok = {
     key: new Uint8Array(32),
     nonce: new Uint8Array(24),
@@ -187,25 +196,58 @@ describe.each([nodeAead, nobleAead])('argument contract of $name (same for both)
   });
 });
 
-describe('argument contract of node beyond noble', () => {
+describe.each(FAST)('argument contract of $name beyond noble', (backend) => {
   const nonce = new Uint8Array(24);
-  const sealed = nodeAead.seal(new Uint8Array(32), nonce, new Uint8Array(0), new Uint8Array(20));
+  const sealed = backend.seal(new Uint8Array(32), nonce, new Uint8Array(0), new Uint8Array(20));
 
   // noble's adapter (xchachaOpen) turns a wrong key length into `null`, as it catches every decrypt
-  // error; the node backend keeps it a programmer error on open too.
+  // error; the fast backends keep it a programmer error on open too.
   it.each([0, 16, 31, 33, 64])('open with a key of %i bytes → RangeError', (n) => {
-    expect(() => nodeAead.open(new Uint8Array(n), nonce, new Uint8Array(0), sealed)).toThrowError(RangeError);
+    expect(() => backend.open(new Uint8Array(n), nonce, new Uint8Array(0), sealed)).toThrowError(RangeError);
   });
 
   it('a missing aad → TypeError (noble treats it as empty)', () => {
     const missing = undefined as unknown as Uint8Array;
-    expect(() => nodeAead.seal(new Uint8Array(32), nonce, missing, new Uint8Array(1))).toThrowError(
-      TypeError,
-    );
-    expect(() => nodeAead.open(new Uint8Array(32), nonce, missing, sealed)).toThrowError(TypeError);
-    expect(() => nodeAead.open(new Uint8Array(32), nonce, new Uint8Array(0), missing)).toThrowError(
-      TypeError,
-    );
+    expect(() => backend.seal(new Uint8Array(32), nonce, missing, new Uint8Array(1))).toThrowError(TypeError);
+    expect(() => backend.open(new Uint8Array(32), nonce, missing, sealed)).toThrowError(TypeError);
+    expect(() => backend.open(new Uint8Array(32), nonce, new Uint8Array(0), missing)).toThrowError(TypeError);
+  });
+});
+describe.each(FAST)('$name writes into caller memory (`out`)', (backend) => {
+  const key = filled(32, 11);
+  const nonce = filled(24, 12);
+  const aad = filled(40, 13);
+
+  it.each([0, 1, 15, 16, 17, 64, 497, SMALL_MESSAGE, SMALL_MESSAGE + 1, 4096])(
+    '%i-byte plaintext: seal and open return `out`, with the same bytes as noble',
+    (n) => {
+      const plaintext = filled(n, n + 1);
+      const out = new Uint8Array(n + 16);
+      expect(backend.seal(key, nonce, aad, plaintext, out)).toBe(out);
+      expect(toHex(out)).toBe(toHex(nobleAead.seal(key, nonce, aad, plaintext)));
+      const back = new Uint8Array(n);
+      expect(backend.open(key, nonce, aad, out, back)).toBe(back);
+      expect(toHex(back)).toBe(toHex(plaintext));
+    },
+  );
+
+  it.each([0, 100, SMALL_MESSAGE + 100])('a %i-byte message with a bad tag leaves `out` untouched', (n) => {
+    const sealed = backend.seal(key, nonce, aad, filled(n, 3));
+    sealed[sealed.length - 1] = (sealed[sealed.length - 1] ?? 0) ^ 0x80;
+    const out = new Uint8Array(n).fill(0xa5);
+    expect(backend.open(key, nonce, aad, sealed, out)).toBeNull();
+    expect(out.every((b) => b === 0xa5)).toBe(true);
+  });
+
+  it('an `out` of the wrong length → RangeError, before any work', () => {
+    const plaintext = filled(50, 4);
+    for (const n of [0, 49, 65, 67]) {
+      expect(() => backend.seal(key, nonce, aad, plaintext, new Uint8Array(n))).toThrowError(RangeError);
+    }
+    const sealed = backend.seal(key, nonce, aad, plaintext);
+    for (const n of [0, 49, 51, 66]) {
+      expect(() => backend.open(key, nonce, aad, sealed, new Uint8Array(n))).toThrowError(RangeError);
+    }
   });
 });
 
@@ -232,9 +274,10 @@ describe('installNodeAead / setAeadBackend', () => {
 
   it('leaves noble in place and returns false when the self-test fails', async () => {
     vi.resetModules();
-    vi.doMock('../src/crypto/noble.js', async (importOriginal) => ({
-      ...(await importOriginal<typeof import('../src/crypto/noble.js')>()),
-      hchacha20: () => new Uint8Array(32), // a wrong subkey: the draft A.3.1 vector no longer matches
+    vi.doMock('../src/crypto/chacha20-poly1305.js', async (importOriginal) => ({
+      ...(await importOriginal<typeof import('../src/crypto/chacha20-poly1305.js')>()),
+      // A wrong (all-zero) subkey on the OpenSSL path: the draft A.3.1 vector no longer matches.
+      hchacha20: () => new Uint8Array(32),
     }));
     try {
       const aead = await import('../src/crypto/aead.js');
@@ -242,7 +285,7 @@ describe('installNodeAead / setAeadBackend', () => {
       expect(node.installNodeAead()).toBe(false);
       expect(aead.getAeadBackend().name).toBe('noble');
     } finally {
-      vi.doUnmock('../src/crypto/noble.js');
+      vi.doUnmock('../src/crypto/chacha20-poly1305.js');
       vi.resetModules();
     }
   });

@@ -3,20 +3,49 @@
  * Node an entry point may install a backend built on `node:crypto` (src/node/aead.ts) that must give
  * byte-identical results — it is proven against the same vectors. The core never imports `node:`.
  */
+import { xchachaOpenInto, xchachaSealInto } from './chacha20-poly1305.js';
 import { xchachaOpen, xchachaSeal } from './noble.js';
 
+/**
+ * `out`, when a caller passes it, is memory of exactly the result's length that the backend MAY
+ * write the result into instead of allocating (the envelope hot path passes scratch memory). A
+ * backend may ignore it; callers always use the returned array.
+ */
 export interface AeadBackend {
   readonly name: string;
   /** ciphertext ‖ tag. `key` 32 bytes, `nonce` 24 bytes. */
-  seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  seal(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    plaintext: Uint8Array,
+    out?: Uint8Array,
+  ): Uint8Array;
   /** plaintext, or `null` when the tag does not verify. */
-  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null;
+  open(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    aad: Uint8Array,
+    sealed: Uint8Array,
+    out?: Uint8Array,
+  ): Uint8Array | null;
 }
 
+/** noble's XChaCha20-Poly1305 (crypto/noble.ts): the portable default and the reference. */
 export const nobleAead: AeadBackend = Object.freeze({
   name: 'noble',
   seal: xchachaSeal,
   open: xchachaOpen,
+});
+
+/**
+ * @internal The allocation-free core (crypto/chacha20-poly1305.ts), used by the Node backend for
+ * short messages; a backend of its own so the vectors and properties can run on it directly.
+ */
+export const coreAead: AeadBackend = Object.freeze({
+  name: 'core',
+  seal: xchachaSealInto,
+  open: xchachaOpenInto,
 });
 
 let backend: AeadBackend = nobleAead;

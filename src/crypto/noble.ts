@@ -5,7 +5,7 @@
  * noble checks its own arguments (`abytes`, `anumber`) and throws on a wrong nonce/key length;
  * those throws are programmer errors and are not caught here.
  */
-import { chacha20poly1305, hchacha, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { chacha20poly1305, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { equalBytes as nobleEqualBytes, randomBytes as nobleRandomBytes } from '@noble/ciphers/utils.js';
 import { expand, extract } from '@noble/hashes/hkdf.js';
 import { hmac } from '@noble/hashes/hmac.js';
@@ -74,44 +74,6 @@ export function chachaOpen(
   } catch {
     return null;
   }
-}
-
-/*
- * Scratch state of `hchacha20`, reused across calls: the Node AEAD backend (src/node/aead.ts) calls
- * it once per envelope, and allocating four typed arrays and three DataViews per call cost about as
- * much as the permutation itself. JS runs one call at a time per realm, so sharing is safe; the key
- * and output copies are wiped before returning.
- *
- * noble's `hchacha` reads its word arrays as raw memory views of little-endian bytes (it byte-swaps
- * them itself on big-endian hosts), so the inputs are byte copies viewed as u32, not parsed words.
- */
-const H_SIGMA = new Uint32Array(Uint8Array.from('expand 32-byte k', (c) => c.charCodeAt(0)).buffer);
-const H_KEY8 = new Uint8Array(32);
-const H_KEY32 = new Uint32Array(H_KEY8.buffer);
-const H_NONCE8 = new Uint8Array(16);
-const H_NONCE32 = new Uint32Array(H_NONCE8.buffer);
-const H_OUT8 = new Uint8Array(32);
-const H_OUT32 = new Uint32Array(H_OUT8.buffer);
-
-/**
- * HChaCha20 (draft-irtf-cfrg-xchacha-03 §2.2): 32-byte key, 16-byte nonce → 32-byte subkey.
- * noble's `hchacha` works on u32 words; this wraps it in bytes.
- */
-export function hchacha20(key: Uint8Array, nonce16: Uint8Array): Uint8Array {
-  if (!(key instanceof Uint8Array) || !(nonce16 instanceof Uint8Array)) {
-    throw new TypeError('hchacha20: key and nonce must be Uint8Array');
-  }
-  if (key.length !== 32) throw new RangeError('hchacha20: key must be 32 bytes');
-  if (nonce16.length !== 16) throw new RangeError('hchacha20: nonce must be 16 bytes');
-  H_KEY8.set(key);
-  H_NONCE8.set(nonce16);
-  hchacha(H_SIGMA, H_KEY32, H_NONCE32, H_OUT32);
-  H_KEY8.fill(0);
-  // `hchacha` leaves its output in little-endian byte order on every host, so these bytes are the
-  // subkey. `slice` copies them into a small fresh array; the scratch copy is wiped.
-  const subkey = H_OUT8.slice();
-  H_OUT8.fill(0);
-  return subkey;
 }
 
 /** HKDF-Extract with SHA-256 (RFC 5869 §2.2). */

@@ -150,28 +150,31 @@ export function encodeHeaderInto(
 }
 
 /*
- * E = HEADER ‖ ciphertext ‖ tag is assembled in a reused buffer, since it is only the input of the
- * base64url encoding (and public). Envelopes up to 256 KiB reuse it; larger ones get their own.
+ * E = HEADER ‖ ciphertext ‖ tag is assembled in a reused buffer (envelope/seal.ts writes the header
+ * and the AEAD output straight into it), since it is only the input of the base64url encoding and
+ * public. Envelopes up to 256 KiB reuse it; larger ones get their own.
  */
 const ENVELOPE_KEEP = 256 * 1024;
 let envelopeScratch = new Uint8Array(4096);
 
-/** The sealed record of SPEC §5.3, members in the specified order. */
-export function encodeSealedRecord(
-  sessionId: string,
-  createdAt: string,
-  lastAccess: string,
-  header: Uint8Array,
-  body: Uint8Array,
-): SealedSessionState {
-  const length = header.length + body.length;
+/**
+ * @internal Memory for one envelope of `length` bytes: a view of the shared scratch when it fits,
+ * else a new array. Valid until the next call; only the envelope being built may use it.
+ */
+export function envelopeBytes(length: number): Uint8Array {
   if (length > envelopeScratch.length && length <= ENVELOPE_KEEP) {
     envelopeScratch = new Uint8Array(Math.min(ENVELOPE_KEEP, Math.max(length, envelopeScratch.length * 2)));
   }
-  const envelope =
-    length <= envelopeScratch.length ? envelopeScratch.subarray(0, length) : new Uint8Array(length);
-  envelope.set(header, 0);
-  envelope.set(body, header.length);
+  return length <= envelopeScratch.length ? envelopeScratch.subarray(0, length) : new Uint8Array(length);
+}
+
+/** The sealed record of SPEC §5.3, members in the specified order, from the whole envelope E. */
+export function encodeSealedEnvelope(
+  sessionId: string,
+  createdAt: string,
+  lastAccess: string,
+  envelope: Uint8Array,
+): SealedSessionState {
   return {
     sessionId,
     metadata: { createdAt, lastAccess },

@@ -10,11 +10,13 @@ import { type SessionState, type ValidateOptions, validateSessionState } from '.
 import { buildAadFromText } from './aad.js';
 import {
   encodeHeaderInto,
-  encodeSealedRecord,
+  encodeSealedEnvelope,
+  envelopeBytes,
   HEADER_LENGTH,
   MAX_PLAINTEXT,
   NONCE_LENGTH,
   type SealedSessionState,
+  TAG_LENGTH,
 } from './format.js';
 
 export type SealOptions = ValidateOptions;
@@ -56,11 +58,16 @@ export function sealValidated(
     const { createdAt, lastAccess } = state.metadata;
     const kid = kidBytes(key);
     const { ek, commitment } = deriveEnvelopeKeys(keyPrk(key), kid, nonce);
-    const header = encodeHeaderInto(HEADER, kid, nonce, commitment);
+    // SPEC §5.1: header ‖ AEAD output, assembled in place (scratch memory when it fits).
+    const envelope = envelopeBytes(HEADER_LENGTH + plaintext.length + TAG_LENGTH);
+    const header = encodeHeaderInto(envelope.subarray(0, HEADER_LENGTH), kid, nonce, commitment);
     const aad = buildAadFromText(header, sessionId, createdAt, lastAccess);
-    const body = getAeadBackend().seal(ek, nonce, aad, plaintext);
+    const bodyOut = envelope.subarray(HEADER_LENGTH);
+    const body = getAeadBackend().seal(ek, nonce, aad, plaintext, bodyOut);
+    if (body !== bodyOut) bodyOut.set(body); // a backend that ignores `out`
+    ek.fill(0);
     headerOut?.set(header); // a bundle's MAC input (bundle/seal.ts)
-    return encodeSealedRecord(sessionId, createdAt, lastAccess, header, body);
+    return encodeSealedEnvelope(sessionId, createdAt, lastAccess, envelope);
   } finally {
     plaintext.fill(0); // a view into the plaintext scratch, or a private copy
   }
@@ -76,7 +83,6 @@ function tooLarge(): SessionInvalidError {
  * is safe; backends consume their arguments before returning (both built-in ones copy them).
  * The plaintext scratch holds secret bytes only during a seal: it is wiped in `finally`.
  */
-const HEADER = new Uint8Array(HEADER_LENGTH);
 const PLAINTEXT_KEEP = 192 * 1024;
 let plaintextScratch = new Uint8Array(4096);
 const utf8 = new TextEncoder();

@@ -8,7 +8,7 @@ import { keyPrk } from '../keys/key.js';
 import type { Keyring } from '../keys/keyring.js';
 import { type SessionState, type ValidateOptions, validateSessionState } from '../schema.js';
 import { buildAadFromText } from './aad.js';
-import { type ParsedRecord, parseSealedRecord } from './format.js';
+import { type ParsedRecord, parseSealedRecord, TAG_LENGTH } from './format.js';
 import { assertKeyring } from './seal.js';
 
 export type UnsealOptions = ValidateOptions;
@@ -32,15 +32,45 @@ export function unsealSession(sealed: unknown, keyring: Keyring, options?: Unsea
 export function openContext(parsed: ParsedRecord, keyring: Keyring): unknown {
   const key = keyring.openingKey(parsed.kidText);
   const { ek, commitment } = deriveEnvelopeKeys(keyPrk(key), parsed.kid, parsed.nonce);
-  if (!equalBytes(commitment, parsed.commitment)) throw new DecryptionFailedError();
-  const aad = buildAadFromText(parsed.header, parsed.sessionId, parsed.createdAt, parsed.lastAccess);
-  const plaintext = getAeadBackend().open(ek, parsed.nonce, aad, parsed.body);
+  let plaintext: Uint8Array | null;
+  try {
+    if (!equalBytes(commitment, parsed.commitment)) throw new DecryptionFailedError();
+    const aad = buildAadFromText(parsed.header, parsed.sessionId, parsed.createdAt, parsed.lastAccess);
+    plaintext = getAeadBackend().open(ek, parsed.nonce, aad, parsed.body, plaintextBytes(parsed.body));
+  } finally {
+    ek.fill(0);
+  }
   if (plaintext === null) throw new DecryptionFailedError();
+  let context: Record<string, unknown>;
+  try {
+    context = parseContext(plaintext);
+  } finally {
+    plaintext.fill(0); // the shared scratch, or the backend's own array: no plaintext bytes linger
+  }
   return {
     sessionId: parsed.sessionId,
     metadata: { createdAt: parsed.createdAt, lastAccess: parsed.lastAccess },
-    context: parseContext(plaintext),
+    context,
   };
+}
+
+/*
+ * Plaintext scratch: the AEAD writes into it, parseContext turns it into a string, and it is wiped
+ * right after (openContext's `finally`), so it holds secret bytes only within one call. JS runs
+ * one call at a time per realm. Contexts up to 192 KiB reuse it; larger ones get their own array.
+ */
+const PLAINTEXT_KEEP = 192 * 1024;
+let plaintextScratch = new Uint8Array(4096);
+
+/** Output memory for opening `body` (ciphertext ‖ tag; at least a tag long, SPEC §7 step 2). */
+function plaintextBytes(body: Uint8Array): Uint8Array {
+  const length = body.length - TAG_LENGTH;
+  if (length > plaintextScratch.length && length <= PLAINTEXT_KEEP) {
+    plaintextScratch = new Uint8Array(
+      Math.min(PLAINTEXT_KEEP, Math.max(length, plaintextScratch.length * 2)),
+    );
+  }
+  return length <= plaintextScratch.length ? plaintextScratch.subarray(0, length) : new Uint8Array(length);
 }
 
 /** SPEC §5.5: strict UTF-8, JSON, must be an object. Runs only on authenticated bytes. */

@@ -1,21 +1,35 @@
 /**
- * XChaCha20-Poly1305 on `node:crypto` — the Node fast path behind `AeadBackend` (src/crypto/aead.ts).
+ * XChaCha20-Poly1305 for Node — the fast path behind `AeadBackend` (src/crypto/aead.ts).
  *
  * draft-irtf-cfrg-xchacha-03 §2.3 defines AEAD_XChaCha20_Poly1305 as: subkey = HChaCha20(key,
  * nonce[0..16)), then RFC 8439 ChaCha20-Poly1305 under that subkey with the 12-byte nonce
- * 0x00000000 ‖ nonce[16..24). OpenSSL has the second half natively ('chacha20-poly1305') but not
- * HChaCha20, which comes from the noble adapter (the one place that imports @noble/*). The output is
- * byte-identical to the noble backend; test/crypto-kat.test.ts runs the Wycheproof and draft vectors
- * through both, and `installNodeAead` re-checks the draft vector at run time before switching.
+ * 0x00000000 ‖ nonce[16..24). Two implementations, chosen by message length:
+ * - up to SMALL_MESSAGE bytes, the allocation-free core (crypto/chacha20-poly1305.ts). A
+ *   node:crypto call has a fixed cost — an OpenSSL context, and three ArrayBuffers (update,
+ *   final, getAuthTag) that V8 must hand to its sweeper — which dominates short messages;
+ * - above it, HChaCha20 from the core, then OpenSSL's 'chacha20-poly1305', whose per-byte speed wins.
+ * SMALL_MESSAGE is where the two cross on the 2-vCPU machine `npm run bench` runs on: 1 KiB when
+ * V8's ArrayBuffer sweeper is idle (js 8.3 µs, OpenSSL 9.6 µs), about 3 KiB when it is busy
+ * (the bench's `aead crossover` lines). Both give the same bytes; test/crypto-kat.test.ts runs the
+ * Wycheproof and draft vectors through each (`opensslAead` is the long-message path on its own),
+ * and `installNodeAead` re-checks the draft vector at run time before switching.
  */
-import { createCipheriv, createDecipheriv, getCiphers } from 'node:crypto';
+import {
+  type CipherChaCha20Poly1305,
+  createCipheriv,
+  createDecipheriv,
+  type DecipherChaCha20Poly1305,
+  getCiphers,
+} from 'node:crypto';
 import { type AeadBackend, setAeadBackend } from '../crypto/aead.js';
-import { hchacha20 } from '../crypto/noble.js';
+import { hchacha20, xchachaOpenInto, xchachaSealInto } from '../crypto/chacha20-poly1305.js';
 
 const KEY_LENGTH = 32;
 const NONCE_LENGTH = 24;
 const TAG_LENGTH = 16;
 const CIPHER = 'chacha20-poly1305';
+/** Longest plaintext (bytes) sealed and opened by the JS core; see the header comment. */
+export const SMALL_MESSAGE = 1024;
 
 function assertBytes(name: string, value: unknown, length?: number): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
@@ -32,44 +46,66 @@ function assertArgs(key: unknown, nonce: unknown, aad: unknown, dataName: string
   assertBytes(dataName, data);
 }
 
-/** HChaCha20 subkey and RFC 8439 nonce for one message (draft-irtf-cfrg-xchacha-03 §2.3). */
-function derive(key: Uint8Array, nonce: Uint8Array): { subkey: Uint8Array; iv: Uint8Array } {
-  const subkey = hchacha20(key, nonce.subarray(0, 16));
+const SUBKEY = new Uint8Array(KEY_LENGTH); // wiped as soon as OpenSSL has its own copy
+
+/** RFC 8439 nonce for one message (draft-irtf-cfrg-xchacha-03 §2.3): 0x00000000 ‖ nonce[16..24). */
+function chachaIv(nonce: Uint8Array): Uint8Array {
   const iv = new Uint8Array(12); // first 4 bytes stay 0x00000000
   iv.set(nonce.subarray(16, 24), 4);
-  return { subkey, iv };
+  return iv;
 }
 
-function seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  assertArgs(key, nonce, aad, 'plaintext', plaintext);
-  const { subkey, iv } = derive(key, nonce);
-  const cipher = createCipheriv(CIPHER, subkey, iv, { authTagLength: TAG_LENGTH });
-  subkey.fill(0); // OpenSSL holds its own copy of the key schedule now
-  cipher.setAAD(aad, { plaintextLength: plaintext.length });
-  const ct = cipher.update(plaintext);
-  const tail = cipher.final(); // empty for a stream cipher; kept so nothing is lost if it ever is not
-  const tag = cipher.getAuthTag();
-  // noble's layout, ciphertext ‖ tag, as a plain Uint8Array over its own ArrayBuffer (never a slice
-  // of Node's shared Buffer pool). allocUnsafeSlow skips the zero-fill: every byte is written below.
-  const length = ct.length + tail.length + TAG_LENGTH;
-  const backing = Buffer.allocUnsafeSlow(length);
-  const out = new Uint8Array(backing.buffer, backing.byteOffset, length);
-  out.set(ct, 0);
-  out.set(tail, ct.length);
-  out.set(tag, ct.length + tail.length);
+/** `out` if it was given (and is the right size), else a new array: a plain Uint8Array either way. */
+function destination(out: Uint8Array | undefined, length: number): Uint8Array {
+  if (out === undefined) return new Uint8Array(length);
+  assertBytes('output', out, length);
   return out;
 }
 
-function open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
-  assertArgs(key, nonce, aad, 'sealed', sealed);
-  const { subkey, iv } = derive(key, nonce);
-  if (sealed.length < TAG_LENGTH) {
-    subkey.fill(0);
-    return null;
+function opensslSeal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+  out?: Uint8Array,
+): Uint8Array {
+  assertArgs(key, nonce, aad, 'plaintext', plaintext);
+  const dst = destination(out, plaintext.length + TAG_LENGTH);
+  hchacha20(key, nonce.subarray(0, 16), SUBKEY);
+  let cipher: CipherChaCha20Poly1305;
+  try {
+    cipher = createCipheriv(CIPHER, SUBKEY, chachaIv(nonce), { authTagLength: TAG_LENGTH });
+  } finally {
+    SUBKEY.fill(0); // OpenSSL holds its own copy of the key schedule now
   }
+  cipher.setAAD(aad, { plaintextLength: plaintext.length });
+  const ct = cipher.update(plaintext);
+  const tail = cipher.final(); // empty for a stream cipher; kept so nothing is lost if it ever is not
+  // noble's layout, ciphertext ‖ tag.
+  dst.set(ct, 0);
+  dst.set(tail, ct.length);
+  dst.set(cipher.getAuthTag(), ct.length + tail.length);
+  return dst;
+}
+
+function opensslOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+  out?: Uint8Array,
+): Uint8Array | null {
+  assertArgs(key, nonce, aad, 'sealed', sealed);
+  if (sealed.length < TAG_LENGTH) return null;
   const ctLength = sealed.length - TAG_LENGTH;
-  const decipher = createDecipheriv(CIPHER, subkey, iv, { authTagLength: TAG_LENGTH });
-  subkey.fill(0);
+  if (out !== undefined) assertBytes('output', out, ctLength);
+  hchacha20(key, nonce.subarray(0, 16), SUBKEY);
+  let decipher: DecipherChaCha20Poly1305;
+  try {
+    decipher = createDecipheriv(CIPHER, SUBKEY, chachaIv(nonce), { authTagLength: TAG_LENGTH });
+  } finally {
+    SUBKEY.fill(0);
+  }
   decipher.setAuthTag(sealed.subarray(ctLength));
   decipher.setAAD(aad, { plaintextLength: ctLength });
   // OpenSSL decrypts before it checks the tag: this buffer must not escape unless final() succeeds.
@@ -80,16 +116,49 @@ function open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8
     pt.fill(0);
     return null;
   }
-  // `update` returns a Buffer that owns its whole ArrayBuffer; view it as a plain Uint8Array
-  // without a copy. Copy only if it ever comes from Node's shared pool (other data in the slab).
-  if (pt.byteOffset === 0 && pt.buffer.byteLength === pt.length)
+  // `update` returns a Buffer that owns its whole ArrayBuffer: without `out`, view it as a plain
+  // Uint8Array, no copy. Otherwise (or if it ever comes from Node's shared pool) copy and wipe.
+  if (out === undefined && pt.byteOffset === 0 && pt.buffer.byteLength === pt.length) {
     return new Uint8Array(pt.buffer, 0, pt.length);
-  const copy = Uint8Array.from(pt);
+  }
+  const dst = out ?? new Uint8Array(ctLength);
+  dst.set(pt);
   pt.fill(0);
-  return copy;
+  return dst;
 }
 
-/** XChaCha20-Poly1305 on OpenSSL's ChaCha20-Poly1305 plus HChaCha20. Same bytes as `nobleAead`. */
+function seal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+  out?: Uint8Array,
+): Uint8Array {
+  return plaintext instanceof Uint8Array && plaintext.length > SMALL_MESSAGE
+    ? opensslSeal(key, nonce, aad, plaintext, out)
+    : xchachaSealInto(key, nonce, aad, plaintext, out);
+}
+
+function open(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+  out?: Uint8Array,
+): Uint8Array | null {
+  return sealed instanceof Uint8Array && sealed.length > SMALL_MESSAGE + TAG_LENGTH
+    ? opensslOpen(key, nonce, aad, sealed, out)
+    : xchachaOpenInto(key, nonce, aad, sealed, out);
+}
+
+/** @internal OpenSSL for every length: the long-message path alone, for the vector tests. */
+export const opensslAead: AeadBackend = Object.freeze({
+  name: 'openssl',
+  seal: opensslSeal,
+  open: opensslOpen,
+});
+
+/** XChaCha20-Poly1305: the JS core for short messages, OpenSSL for long ones. Same bytes as `nobleAead`. */
 export const nodeAead: AeadBackend = Object.freeze({ name: 'node', seal, open });
 
 let available: boolean | undefined;
@@ -146,7 +215,8 @@ function selfTest(backend: AeadBackend): boolean {
 export function installNodeAead(): boolean {
   if (!nodeAeadAvailable()) return false;
   try {
-    if (!selfTest(nodeAead)) return false;
+    // The draft vector is short: run it through the OpenSSL path on its own as well.
+    if (!selfTest(opensslAead) || !selfTest(nodeAead)) return false;
   } catch {
     return false;
   }

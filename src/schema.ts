@@ -220,9 +220,64 @@ function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
+/** Digit value of the UTF-16 unit at `i`, or -1. */
+function digit(text: string, i: number): number {
+  const d = text.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : -1;
+}
+
+/**
+ * The exact shape `Date#toISOString()` writes for years 0000–9999, `YYYY-MM-DDTHH:MM:SS.sssZ`
+ * (every timestamp n8n-mcp exports), checked without the regex: the same verdict as the general
+ * path below, several times faster on the unseal path. `undefined` for any other shape.
+ */
+function isoStringVerdict(text: string): boolean | undefined {
+  if (text.length !== 24) return undefined;
+  const c = (i: number) => text.charCodeAt(i);
+  // - - T : : . Z at 4 7 10 13 16 19 23
+  if (
+    c(4) !== 45 ||
+    c(7) !== 45 ||
+    c(10) !== 84 ||
+    c(13) !== 58 ||
+    c(16) !== 58 ||
+    c(19) !== 46 ||
+    c(23) !== 90
+  )
+    return undefined;
+  const v: number[] = [];
+  for (const [at, width] of ISO_FIELDS) {
+    let n = 0;
+    for (let i = at; i < at + width; i++) {
+      const d = digit(text, i);
+      if (d < 0) return undefined;
+      n = n * 10 + d;
+    }
+    v.push(n);
+  }
+  const [year, month, day, hour, minute, second] = v as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1) return false;
+  const maxDay = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  // Years 0000–9999 are far inside the ECMAScript time range: no range check needed here.
+  return day <= maxDay && hour <= 23 && minute <= 59 && second <= 59;
+}
+
+/** [offset, width] of year, month, day, hour, minute, second and milliseconds in the 24-char form. */
+const ISO_FIELDS = [
+  [0, 4],
+  [5, 2],
+  [8, 2],
+  [11, 2],
+  [14, 2],
+  [17, 2],
+  [20, 3],
+] as const;
+
 /** True for an ISO 8601 date-time as SPEC §8 defines it. Exported for tests and tooling. */
 export function isIsoDateTime(text: string): boolean {
   if (text.length > MAX_DATETIME_LENGTH) return false;
+  const fast = isoStringVerdict(text);
+  if (fast !== undefined) return fast;
   const m = ISO_DATETIME.exec(text);
   if (m === null) return false;
   const yearText = m[1] ?? '';

@@ -385,6 +385,50 @@ describe('metadata (clear timestamps)', () => {
       ),
     );
   });
+
+  it.each([
+    ['2024-02-29T12:00:00.000Z', true],
+    ['0000-02-29T00:00:00.000Z', true],
+    ['9999-12-31T23:59:59.999Z', true],
+    ['2026-02-29T12:00:00.000Z', false],
+    ['1900-02-29T12:00:00.000Z', false],
+    ['2026-04-31T12:00:00.000Z', false],
+    ['2026-13-01T12:00:00.000Z', false],
+    ['2026-00-10T12:00:00.000Z', false],
+    ['2026-01-00T12:00:00.000Z', false],
+    ['2026-01-01T24:00:00.000Z', false],
+    ['2026-01-01T23:60:00.000Z', false],
+    ['2026-01-01T23:59:60.000Z', false],
+  ] as const)('toISOString-shaped %s → %s (fast path)', (text, ok) => {
+    expect(isIsoDateTime(text)).toBe(ok);
+  });
+
+  it('the toISOString-shaped fast path agrees with a round trip through Date (property)', () => {
+    // Every field drawn from 00…99 (years 0000…9999), so out-of-range months, days, hours, minutes
+    // and seconds are common; for years 0000–9999, a valid instant is exactly one whose
+    // toISOString() gives the text back. Also non-digits and the zone-offset form of the same length.
+    const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+        two,
+        two,
+        two,
+        two,
+        two,
+        fc.constantFrom('000', '999', '12a', ' 12'),
+        fc.constantFrom('Z', 'z', '+'),
+        (y, mo, d, h, mi, s, ms, z) => {
+          const text = `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}${z}`;
+          const t = Date.parse(text);
+          const real =
+            /^\d{3}$/.test(ms) && z === 'Z' && !Number.isNaN(t) && new Date(t).toISOString() === text;
+          expect(isIsoDateTime(text)).toBe(real);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('context', () => {

@@ -485,7 +485,8 @@ function wipe(): void {
   TAG.fill(0);
 }
 
-function assertBytes(name: string, value: unknown, length?: number): asserts value is Uint8Array {
+/** @internal TypeError for a non-Uint8Array, RangeError for a wrong length (noble's contract). */
+export function assertBytes(name: string, value: unknown, length?: number): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
   if (length !== undefined && value.length !== length) {
     throw new RangeError(`${name} must be ${length} bytes, got ${value.length}`);

@@ -22,7 +22,7 @@ import {
   getCiphers,
 } from 'node:crypto';
 import { type AeadBackend, setAeadBackend } from '../crypto/aead.js';
-import { hchacha20, xchachaOpenInto, xchachaSealInto } from '../crypto/chacha20-poly1305.js';
+import { assertBytes, hchacha20, xchachaOpenInto, xchachaSealInto } from '../crypto/chacha20-poly1305.js';
 
 const KEY_LENGTH = 32;
 const NONCE_LENGTH = 24;
@@ -30,13 +30,6 @@ const TAG_LENGTH = 16;
 const CIPHER = 'chacha20-poly1305';
 /** Longest plaintext (bytes) sealed and opened by the JS core; see the header comment. */
 export const SMALL_MESSAGE = 1024;
-
-function assertBytes(name: string, value: unknown, length?: number): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
-  if (length !== undefined && value.length !== length) {
-    throw new RangeError(`${name} must be ${length} bytes, got ${value.length}`);
-  }
-}
 
 /** Same contract as noble: TypeError for a non-Uint8Array, RangeError for a wrong key/nonce length. */
 function assertArgs(key: unknown, nonce: unknown, aad: unknown, dataName: string, data: unknown): void {

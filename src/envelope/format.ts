@@ -5,6 +5,7 @@
 
 import { base64urlLength, decodeBase64url, encodeBase64url } from '../encoding/base64url.js';
 import { hasExactKeys, isPlainObject } from '../encoding/plain-object.js';
+import { scratchBytes } from '../encoding/scratch.js';
 import { utf8LengthIfWellFormed } from '../encoding/utf8.js';
 import { EnvelopeMalformedError, EnvelopeTooLargeError, UnsupportedVersionError } from '../errors.js';
 
@@ -74,16 +75,7 @@ function kidHex(envelope: Uint8Array): string {
  * decoded into a reused buffer: one allocation of a typed array over 64 bytes costs about a
  * microsecond here. Envelopes up to 128 KiB reuse it; larger ones get their own.
  */
-const TRANSIENT_KEEP = 128 * 1024;
-let transient = new Uint8Array(4096);
-
-function transientBytes(length: number): Uint8Array {
-  if (length > transient.length) {
-    if (length > TRANSIENT_KEEP) return new Uint8Array(length);
-    transient = new Uint8Array(Math.min(TRANSIENT_KEEP, Math.max(length, transient.length * 2)));
-  }
-  return transient.subarray(0, length);
-}
+const transientBytes = scratchBytes(128 * 1024);
 
 /**
  * SPEC §7 steps 1–2: size first, then exact structure, clear-field rules, canonical base64url,
@@ -154,18 +146,14 @@ export function encodeHeaderInto(
  * and the AEAD output straight into it), since it is only the input of the base64url encoding and
  * public. Envelopes up to 256 KiB reuse it; larger ones get their own.
  */
-const ENVELOPE_KEEP = 256 * 1024;
-let envelopeScratch = new Uint8Array(4096);
+const envelopeScratch = scratchBytes(256 * 1024);
 
 /**
  * @internal Memory for one envelope of `length` bytes: a view of the shared scratch when it fits,
  * else a new array. Valid until the next call; only the envelope being built may use it.
  */
 export function envelopeBytes(length: number): Uint8Array {
-  if (length > envelopeScratch.length && length <= ENVELOPE_KEEP) {
-    envelopeScratch = new Uint8Array(Math.min(ENVELOPE_KEEP, Math.max(length, envelopeScratch.length * 2)));
-  }
-  return length <= envelopeScratch.length ? envelopeScratch.subarray(0, length) : new Uint8Array(length);
+  return envelopeScratch(length);
 }
 
 /** The sealed record of SPEC §5.3, members in the specified order, from the whole envelope E. */

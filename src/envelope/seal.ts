@@ -2,6 +2,7 @@
 import { getAeadBackend } from '../crypto/aead.js';
 import { deriveEnvelopeKeys } from '../crypto/kdf.js';
 import { randomBytes } from '../crypto/random.js';
+import { scratchBytes } from '../encoding/scratch.js';
 import { utf8Encode } from '../encoding/utf8.js';
 import { SessionInvalidError } from '../errors.js';
 import { keyPrk, kidFromText, type MasterKey } from '../keys/key.js';
@@ -84,7 +85,7 @@ function tooLarge(): SessionInvalidError {
  * The plaintext scratch holds secret bytes only during a seal: it is wiped in `finally`.
  */
 const PLAINTEXT_KEEP = 192 * 1024;
-let plaintextScratch = new Uint8Array(4096);
+const plaintextScratch = scratchBytes(PLAINTEXT_KEEP);
 const utf8 = new TextEncoder();
 
 /** UTF-8 of the context JSON: a view into the scratch when it fits, else its own array. */
@@ -92,10 +93,9 @@ function encodePlaintext(json: string): Uint8Array {
   // encodeInto needs room for the worst case, 3 bytes per UTF-16 unit.
   const worst = json.length * 3;
   if (worst > PLAINTEXT_KEEP) return utf8Encode(json);
-  if (worst > plaintextScratch.length)
-    plaintextScratch = new Uint8Array(Math.max(worst, plaintextScratch.length * 2));
-  const { written } = utf8.encodeInto(json, plaintextScratch);
-  return plaintextScratch.subarray(0, written);
+  const buffer = plaintextScratch(worst);
+  const { written } = utf8.encodeInto(json, buffer);
+  return buffer.subarray(0, written);
 }
 
 /** Kid bytes per key, parsed from the kid text once (public values; never written to). */

@@ -2,6 +2,7 @@
 import { getAeadBackend } from '../crypto/aead.js';
 import { deriveEnvelopeKeys } from '../crypto/kdf.js';
 import { equalBytes } from '../crypto/noble.js';
+import { scratchBytes } from '../encoding/scratch.js';
 import { utf8Decode } from '../encoding/utf8.js';
 import { DecryptionFailedError, SessionInvalidError } from '../errors.js';
 import { keyPrk } from '../keys/key.js';
@@ -59,18 +60,11 @@ export function openContext(parsed: ParsedRecord, keyring: Keyring): unknown {
  * right after (openContext's `finally`), so it holds secret bytes only within one call. JS runs
  * one call at a time per realm. Contexts up to 192 KiB reuse it; larger ones get their own array.
  */
-const PLAINTEXT_KEEP = 192 * 1024;
-let plaintextScratch = new Uint8Array(4096);
+const plaintextScratch = scratchBytes(192 * 1024);
 
 /** Output memory for opening `body` (ciphertext ‖ tag; at least a tag long, SPEC §7 step 2). */
 function plaintextBytes(body: Uint8Array): Uint8Array {
-  const length = body.length - TAG_LENGTH;
-  if (length > plaintextScratch.length && length <= PLAINTEXT_KEEP) {
-    plaintextScratch = new Uint8Array(
-      Math.min(PLAINTEXT_KEEP, Math.max(length, plaintextScratch.length * 2)),
-    );
-  }
-  return length <= plaintextScratch.length ? plaintextScratch.subarray(0, length) : new Uint8Array(length);
+  return plaintextScratch(body.length - TAG_LENGTH);
 }
 
 /** SPEC §5.5: strict UTF-8, JSON, must be an object. Runs only on authenticated bytes. */

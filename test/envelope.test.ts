@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64url, encodeBase64url } from '../src/encoding/base64url.js';
-import { MAX_SEALED_CONTEXT, type SealedSessionState } from '../src/envelope/format.js';
+import {
+  MAX_SEALED_CONTEXT,
+  parseSealedRecord,
+  type SealedSessionState,
+  sealedKid,
+} from '../src/envelope/format.js';
 import { sealSession } from '../src/envelope/seal.js';
 import { unsealSession } from '../src/envelope/unseal.js';
 import type { SessionSealErrorCode } from '../src/errors.js';
@@ -128,6 +133,37 @@ describe('keys: exact kid lookup', () => {
   it('decrypt-only key still unseals', () => {
     const ring = createKeyring({ primary: generateKey(), keys: [key] });
     expect(unsealSession(sealed, ring)).toEqual(state);
+  });
+
+  it('records under alternating kids each parse to their own kid (the last-kid cache)', () => {
+    // format.ts reuses the previous kid text when the kid bytes repeat; interleave four keys whose
+    // kids differ only in one byte, and in the first and last byte, so every comparison position counts.
+    const kids = ['0000000000000000', '0000000000000001', '8000000000000000', '8000000000000001'];
+    const rings = kids.map((kid) => createKeyring({ primary: importKey(kid, new Uint8Array(32).fill(9)) }));
+    const records = rings.map((ring) => sealSession(state, ring));
+    for (const order of [
+      [0, 1, 0, 2, 3, 3, 1],
+      [3, 2, 1, 0, 0, 2],
+    ]) {
+      for (const i of order) {
+        expect(sealedKid(records[i])).toBe(kids[i]);
+        expect(parseSealedRecord(records[i], true).kidText).toBe(kids[i]);
+        expect(unsealSession(records[i], rings[i] as (typeof rings)[number])).toEqual(state);
+      }
+    }
+  });
+
+  it('reused header views follow the latest parse (reuse) and fresh parses keep their own', () => {
+    const other = sealSession({ ...state, sessionId: 'other-session' }, keyring);
+    const a = parseSealedRecord(sealed);
+    const nonceA = Uint8Array.from(a.nonce);
+    const r1 = parseSealedRecord(other, true);
+    const nonceOther = Uint8Array.from(r1.nonce);
+    const r2 = parseSealedRecord(sealed, true);
+    expect(Array.from(r2.nonce)).toEqual(Array.from(nonceA));
+    expect(Array.from(r2.header.subarray(9, 33))).toEqual(Array.from(nonceA));
+    expect(Array.from(a.nonce)).toEqual(Array.from(nonceA)); // a fresh parse is not overwritten
+    expect(Array.from(nonceOther)).not.toEqual(Array.from(nonceA));
   });
 });
 

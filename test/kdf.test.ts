@@ -6,7 +6,7 @@
 import { hkdfSync } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deriveBundleMacKey, deriveEnvelopeKeys } from '../src/crypto/kdf.js';
+import { deriveBundleMacKey, deriveEnvelopeKeys, deriveEnvelopeKeysInto } from '../src/crypto/kdf.js';
 import { INFO_BUNDLE_MAC_V1, INFO_ENVELOPE_V1, SALT_V1 } from '../src/crypto/labels.js';
 import { hkdfExpand, hkdfExtract } from '../src/crypto/noble.js';
 import { hex, toHex } from './helpers/shared-vectors.js';
@@ -72,6 +72,27 @@ describe('deriveEnvelopeKeys', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('Into writes the same bytes into caller arrays, reused across calls', () => {
+    const ek = new Uint8Array(32);
+    const commitment = new Uint8Array(32);
+    fc.assert(
+      fc.property(prkArb, kidArb, nonceArb, (prk, kid, nonce) => {
+        deriveEnvelopeKeysInto(prk, kid, nonce, ek, commitment);
+        expect({ ek: toHex(ek), commitment: toHex(commitment) }).toEqual(
+          referenceEnvelopeKeys(prk, kid, nonce),
+        );
+      }),
+    );
+  });
+
+  it('Into refuses outputs that are not 32 bytes, and wrong kid/nonce lengths (RangeError)', () => {
+    const z = (n: number) => new Uint8Array(n);
+    expect(() => deriveEnvelopeKeysInto(z(32), z(8), z(24), z(31), z(32))).toThrow(RangeError);
+    expect(() => deriveEnvelopeKeysInto(z(32), z(8), z(24), z(32), z(64))).toThrow(RangeError);
+    expect(() => deriveEnvelopeKeysInto(z(32), z(7), z(24), z(32), z(32))).toThrow(RangeError);
+    expect(() => deriveEnvelopeKeysInto(z(32), z(8), z(12), z(32), z(32))).toThrow(RangeError);
   });
 
   it('returns two independent 32-byte arrays', () => {

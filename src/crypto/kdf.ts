@@ -7,7 +7,7 @@
  *
  * HKDF-Expand is written out (RFC 5869 §2.3: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i)) on the short-message
  * HMAC-SHA256 of sha256-hmac.ts: the ipad/opad states are computed once per PRK, so an envelope
- * costs exactly six compressions and no allocation beyond its two outputs. The result is checked against noble's `expand` and
+ * costs exactly six compressions and, through `deriveEnvelopeKeysInto`, no allocation. The result is checked against noble's `expand` and
  * node:crypto's HKDF in test/kdf.test.ts, and end to end by the SPEC vectors.
  */
 import { INFO_BUNDLE_MAC_V1, INFO_ENVELOPE_V1 } from './labels.js';
@@ -52,21 +52,40 @@ function word(bytes: Uint8Array, o: number): number {
 const INFO_WORDS = Int32Array.from({ length: 6 }, (_, i) => word(INFO_ENVELOPE_V1, i * 4));
 
 /**
- * Per-envelope key and commitment (SPEC §4.3). `kid` 8 bytes, `nonce` 24 bytes.
- *
- * Every field of both messages falls on a 4-byte boundary, so the blocks are written as words:
- *   T(1) = HMAC(PRK, INFO ‖ kid ‖ N ‖ 0x01)          57 bytes → inner blocks [INFO kid N 01 80 0…] [0… len]
- *   T(2) = HMAC(PRK, T(1) ‖ INFO ‖ kid ‖ N ‖ 0x02)   89 bytes → inner blocks [T1 INFO kid] [N 02 80 0… len]
- * where `len` is the 64-bit bit length of ipad block ‖ message (FIPS 180-4 §5.1.1).
+ * Per-envelope key and commitment (SPEC §4.3). `kid` 8 bytes, `nonce` 24 bytes. Returns new arrays;
+ * the hot paths use `deriveEnvelopeKeysInto`.
  */
 export function deriveEnvelopeKeys(
   prk: Uint8Array,
   kid: Uint8Array,
   nonce: Uint8Array,
 ): { ek: Uint8Array; commitment: Uint8Array } {
+  const ek = new Uint8Array(32);
+  const commitment = new Uint8Array(32);
+  deriveEnvelopeKeysInto(prk, kid, nonce, ek, commitment);
+  return { ek, commitment };
+}
+
+/**
+ * Per-envelope key and commitment (SPEC §4.3) written into `ek` and `commitment` (32 bytes each),
+ * so a seal or an open allocates nothing for them (the caller wipes `ek` after use).
+ *
+ * Every field of both messages falls on a 4-byte boundary, so the blocks are written as words:
+ *   T(1) = HMAC(PRK, INFO ‖ kid ‖ N ‖ 0x01)          57 bytes → inner blocks [INFO kid N 01 80 0…] [0… len]
+ *   T(2) = HMAC(PRK, T(1) ‖ INFO ‖ kid ‖ N ‖ 0x02)   89 bytes → inner blocks [T1 INFO kid] [N 02 80 0… len]
+ * where `len` is the 64-bit bit length of ipad block ‖ message (FIPS 180-4 §5.1.1).
+ */
+export function deriveEnvelopeKeysInto(
+  prk: Uint8Array,
+  kid: Uint8Array,
+  nonce: Uint8Array,
+  ek: Uint8Array,
+  commitment: Uint8Array,
+): void {
   if (kid.length !== KID_LENGTH || nonce.length !== NONCE_LENGTH) {
     throw new RangeError('kid must be 8 bytes and nonce 24 bytes');
   }
+  if (ek.length !== 32 || commitment.length !== 32) throw new RangeError('outputs must be 32 bytes');
   const keys = keysFor(prk);
   const k0 = word(kid, 0);
   const k1 = word(kid, 4);
@@ -83,7 +102,6 @@ export function deriveEnvelopeKeys(
   W[15] = (64 + 57) * 8;
   compress();
   outerHash(keys);
-  const ek = new Uint8Array(32);
   storeState(ek);
   // T(2): COMMITMENT. T(1) is still in S.
   for (let i = 0; i < 8; i++) W[i] = S[i] as number;
@@ -98,10 +116,8 @@ export function deriveEnvelopeKeys(
   W[15] = (64 + 89) * 8;
   compress();
   outerHash(keys);
-  const commitment = new Uint8Array(32);
   storeState(commitment);
   wipe(false); // MSG is not used here
-  return { ek, commitment };
 }
 
 /** Bundle MAC key (SPEC §4.3, §10). L = 32 = HashLen: T(1), a 35-byte message. */

@@ -63,10 +63,19 @@ function checkClearField(value: unknown, max: number): string {
 
 const HEX = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
 
+/** The last kid converted, and its text: the entries of a bundle nearly all share one or two kids. */
+const lastKid = new Uint8Array(NONCE_OFFSET - KID_OFFSET);
+let lastKidText = '0000000000000000';
+
 /** Kid bytes → 16 lowercase hex characters (SPEC §3), as `kidToText` in keys/key.ts. */
 function kidHex(envelope: Uint8Array): string {
+  let same = true;
+  for (let i = 0; i < lastKid.length; i++) same &&= lastKid[i] === envelope[KID_OFFSET + i];
+  if (same) return lastKidText;
   let s = '';
   for (let i = KID_OFFSET; i < NONCE_OFFSET; i++) s += HEX[envelope[i] as number];
+  lastKid.set(envelope.subarray(KID_OFFSET, NONCE_OFFSET));
+  lastKidText = s;
   return s;
 }
 
@@ -75,7 +84,35 @@ function kidHex(envelope: Uint8Array): string {
  * decoded into a reused buffer: one allocation of a typed array over 64 bytes costs about a
  * microsecond here. Envelopes up to 128 KiB reuse it; larger ones get their own.
  */
-const transientBytes = scratchBytes(128 * 1024);
+const TRANSIENT_KEEP = 128 * 1024;
+const transientBytes = scratchBytes(TRANSIENT_KEEP);
+
+/** The header fields of an envelope, as views. */
+interface HeaderViews {
+  readonly kid: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly commitment: Uint8Array;
+  readonly header: Uint8Array;
+}
+
+function headerViews(envelope: Uint8Array): HeaderViews {
+  return {
+    kid: envelope.subarray(KID_OFFSET, NONCE_OFFSET),
+    nonce: envelope.subarray(NONCE_OFFSET, COMMITMENT_OFFSET),
+    commitment: envelope.subarray(COMMITMENT_OFFSET, HEADER_LENGTH),
+    header: envelope.subarray(0, HEADER_LENGTH),
+  };
+}
+
+/** Views of the reused buffer's header, made again only when the scratch grows. */
+let transientViews: HeaderViews | undefined;
+
+function transientHeaderViews(envelope: Uint8Array): HeaderViews {
+  if (transientViews === undefined || transientViews.header.buffer !== envelope.buffer) {
+    transientViews = headerViews(envelope);
+  }
+  return transientViews;
+}
 
 /**
  * SPEC §7 steps 1–2: size first, then exact structure, clear-field rules, canonical base64url,
@@ -108,16 +145,19 @@ export function parseSealedRecord(value: unknown, reuse = false): ParsedRecord {
   if (version !== ENVELOPE_VERSION) throw new UnsupportedVersionError(version);
   if (envelope.length < MIN_ENVELOPE_LENGTH) throw new EnvelopeMalformedError();
 
+  // A reused envelope is a view at offset 0 of the scratch buffer, so its header views can be too.
+  const views =
+    reuse && envelope.length <= TRANSIENT_KEEP ? transientHeaderViews(envelope) : headerViews(envelope);
   return {
     sessionId,
     createdAt,
     lastAccess,
     envelope,
-    kid: envelope.subarray(KID_OFFSET, NONCE_OFFSET),
+    kid: views.kid,
     kidText: kidHex(envelope),
-    nonce: envelope.subarray(NONCE_OFFSET, COMMITMENT_OFFSET),
-    commitment: envelope.subarray(COMMITMENT_OFFSET, HEADER_LENGTH),
-    header: envelope.subarray(0, HEADER_LENGTH),
+    nonce: views.nonce,
+    commitment: views.commitment,
+    header: views.header,
     body: envelope.subarray(HEADER_LENGTH),
   };
 }

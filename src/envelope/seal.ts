@@ -1,6 +1,6 @@
 /** Sealing one SessionState (SPEC §5.6). */
 import { getAeadBackend } from '../crypto/aead.js';
-import { deriveEnvelopeKeys } from '../crypto/kdf.js';
+import { deriveEnvelopeKeysInto } from '../crypto/kdf.js';
 import { randomBytes } from '../crypto/random.js';
 import { scratchBytes } from '../encoding/scratch.js';
 import { utf8Encode } from '../encoding/utf8.js';
@@ -58,7 +58,9 @@ export function sealValidated(
     const { sessionId } = state;
     const { createdAt, lastAccess } = state.metadata;
     const kid = kidBytes(key);
-    const { ek, commitment } = deriveEnvelopeKeys(keyPrk(key), kid, nonce);
+    const ek = EK;
+    const commitment = COMMITMENT;
+    deriveEnvelopeKeysInto(keyPrk(key), kid, nonce, ek, commitment);
     // SPEC §5.1: header ‖ AEAD output, assembled in place (scratch memory when it fits).
     const envelope = envelopeBytes(HEADER_LENGTH + plaintext.length + TAG_LENGTH);
     const header = encodeHeaderInto(envelope.subarray(0, HEADER_LENGTH), kid, nonce, commitment);
@@ -66,10 +68,10 @@ export function sealValidated(
     const bodyOut = envelope.subarray(HEADER_LENGTH);
     const body = getAeadBackend().seal(ek, nonce, aad, plaintext, bodyOut);
     if (body !== bodyOut) bodyOut.set(body); // a backend that ignores `out`
-    ek.fill(0);
     headerOut?.set(header); // a bundle's MAC input (bundle/seal.ts)
     return encodeSealedEnvelope(sessionId, createdAt, lastAccess, envelope);
   } finally {
+    EK.fill(0);
     plaintext.fill(0); // a view into the plaintext scratch, or a private copy
   }
 }
@@ -85,6 +87,9 @@ function tooLarge(): SessionInvalidError {
  * The plaintext scratch holds secret bytes only during a seal: it is wiped in `finally`.
  */
 const PLAINTEXT_KEEP = 192 * 1024;
+/** EK (wiped in sealValidated's `finally`) and the commitment (public) of the envelope being built. */
+const EK = new Uint8Array(32);
+const COMMITMENT = new Uint8Array(32);
 const plaintextScratch = scratchBytes(PLAINTEXT_KEEP);
 const utf8 = new TextEncoder();
 

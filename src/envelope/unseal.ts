@@ -1,6 +1,6 @@
 /** Unsealing one sealed record (SPEC §7). The order of the steps is the security argument. */
 import { getAeadBackend } from '../crypto/aead.js';
-import { deriveEnvelopeKeys } from '../crypto/kdf.js';
+import { deriveEnvelopeKeysInto } from '../crypto/kdf.js';
 import { equalBytes } from '../crypto/noble.js';
 import { scratchBytes } from '../encoding/scratch.js';
 import { utf8Decode } from '../encoding/utf8.js';
@@ -32,10 +32,11 @@ export function unsealSession(sealed: unknown, keyring: Keyring, options?: Unsea
  */
 export function openContext(parsed: ParsedRecord, keyring: Keyring): unknown {
   const key = keyring.openingKey(parsed.kidText);
-  const { ek, commitment } = deriveEnvelopeKeys(keyPrk(key), parsed.kid, parsed.nonce);
+  const ek = EK;
   let plaintext: Uint8Array | null;
   try {
-    if (!equalBytes(commitment, parsed.commitment)) throw new DecryptionFailedError();
+    deriveEnvelopeKeysInto(keyPrk(key), parsed.kid, parsed.nonce, ek, COMMITMENT);
+    if (!equalBytes(COMMITMENT, parsed.commitment)) throw new DecryptionFailedError();
     const aad = buildAadFromText(parsed.header, parsed.sessionId, parsed.createdAt, parsed.lastAccess);
     plaintext = getAeadBackend().open(ek, parsed.nonce, aad, parsed.body, plaintextBytes(parsed.body));
   } finally {
@@ -54,6 +55,13 @@ export function openContext(parsed: ParsedRecord, keyring: Keyring): unknown {
     context,
   };
 }
+
+/*
+ * EK and the recomputed commitment of the envelope being opened (SPEC §4.3): reused, since every
+ * allocation costs here; EK is wiped in openContext's `finally`, the commitment is public.
+ */
+const EK = new Uint8Array(32);
+const COMMITMENT = new Uint8Array(32);
 
 /*
  * Plaintext scratch: the AEAD writes into it, parseContext turns it into a string, and it is wiped

@@ -9,9 +9,14 @@
  */
 import { installNodeAead } from './node/aead.js';
 import { installNodeBase64url } from './node/base64url.js';
+import { installNodeHmac } from './node/hmac.js';
+import { installNodeUtf8Length } from './node/utf8.js';
 
 installNodeAead();
-// Same rule for base64url: Buffer's codec, self-tested against the portable one before use.
+// Same rule for the other native paths, each self-tested against the portable code before use:
+// base64url (Buffer), the bundle MAC's HMAC-SHA256 (OpenSSL), and the UTF-8 length of long strings.
 installNodeBase64url();
+installNodeHmac();
+installNodeUtf8Length();
 
 export * from './index.js';

@@ -11,8 +11,9 @@
  * The MAC input can be filled header by header (`macInput` + `headerOffset`), so a caller that
  * streams over the entries keeps 65 bytes per entry instead of every decoded envelope.
  */
+
+import { hmacSha256 } from '../crypto/hmac.js';
 import { deriveBundleMacKey } from '../crypto/kdf.js';
-import { hmacSha256 } from '../crypto/noble.js';
 import { HEADER_LENGTH } from '../envelope/format.js';
 import { keyPrk, kidFromText, type MasterKey } from '../keys/key.js';
 import { BUNDLE_FORMAT_V1 } from './format.js';

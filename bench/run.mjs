@@ -32,7 +32,7 @@ const quick = args.quick;
 const rounds = Number(args.rounds ?? (quick ? 3 : 14));
 const sliceMs = Number(args.slice ?? (quick ? 80 : 150));
 const sizes = (args.sizes ?? (quick ? '100,10000' : '100,10000,100000')).split(',').map(Number);
-const reps = (size) => (quick ? 1 : size >= 100000 ? 2 : 3);
+const reps = () => (quick ? 1 : 3);
 const log = (s) => process.stderr.write(`${s}\n`);
 
 if (typeof globalThis.gc !== 'function')

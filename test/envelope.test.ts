@@ -165,6 +165,20 @@ describe('keys: exact kid lookup', () => {
     expect(Array.from(a.nonce)).toEqual(Array.from(nonceA)); // a fresh parse is not overwritten
     expect(Array.from(nonceOther)).not.toEqual(Array.from(nonceA));
   });
+
+  it('reused header views stay right as the reused buffer grows and past its 128 KiB limit', () => {
+    const sized = (n: number) =>
+      sealSession({ ...state, context: { ...state.context, metadata: { blob: 'z'.repeat(n) } } }, keyring);
+    const records = [sealed, sized(64 * 1024), sealed, sized(140 * 1024), sealed, sized(10 * 1024)];
+    for (const record of [...records, ...records]) {
+      const fresh = parseSealedRecord(record);
+      const reused = parseSealedRecord(record, true);
+      for (const part of ['kid', 'nonce', 'commitment', 'header', 'body'] as const) {
+        expect(Buffer.from(reused[part]).equals(Buffer.from(fresh[part]))).toBe(true);
+      }
+      expect(unsealSession(record, keyring).sessionId).toBe(state.sessionId);
+    }
+  });
 });
 
 describe('binding of the clear fields (SPEC §5.2)', () => {

@@ -6,6 +6,10 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AeadBackend, coreAead, getAeadBackend, nobleAead, setAeadBackend } from '../src/crypto/aead.js';
+import { sealSession } from '../src/envelope/seal.js';
+import { unsealSession } from '../src/envelope/unseal.js';
+import { generateKey } from '../src/keys/key.js';
+import { createKeyring } from '../src/keys/keyring.js';
 import {
   installNodeAead,
   nodeAead,
@@ -13,6 +17,7 @@ import {
   opensslAead,
   SMALL_MESSAGE,
 } from '../src/node/aead.js';
+import { realisticSession } from './helpers/fixtures.js';
 import { hex, toHex } from './helpers/shared-vectors.js';
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
@@ -306,6 +311,40 @@ describe('installNodeAead / setAeadBackend', () => {
       vi.doUnmock('node:crypto');
       vi.resetModules();
     }
+  });
+
+  it('a backend that calls back into session-seal is refused (TypeError), and the flag resets', () => {
+    const keyring = createKeyring({ primary: generateKey() });
+    const state = realisticSession(0);
+    const sealed = sealSession(state, keyring);
+    const before = getAeadBackend();
+    let inner: unknown;
+    const calling: AeadBackend = {
+      name: 'calls-back',
+      seal: (...args) => {
+        try {
+          sealSession(state, keyring);
+        } catch (err) {
+          inner = err;
+        }
+        return coreAead.seal(...args);
+      },
+      open: (...args) => {
+        unsealSession(sealed, keyring);
+        return coreAead.open(...args);
+      },
+    };
+    try {
+      setAeadBackend(calling);
+      sealSession(state, keyring); // the backend swallows the inner error: the outer seal still works
+      expect(inner).toBeInstanceOf(TypeError);
+      expect((inner as Error).message).toBe('an AEAD backend must not call back into session-seal');
+      expect(() => unsealSession(sealed, keyring)).toThrow(TypeError);
+    } finally {
+      setAeadBackend(before);
+    }
+    // Not stuck: plain calls work again.
+    expect(unsealSession(sealSession(state, keyring), keyring)).toEqual(state);
   });
 
   it('importing src/index.node.ts installs the node backend', async () => {

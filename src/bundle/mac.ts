@@ -35,5 +35,10 @@ export function headerOffset(index: number): number {
 
 /** The MAC of a filled `macInput` under `key`. */
 export function macOfInput(key: MasterKey, input: Uint8Array): Uint8Array {
-  return hmacSha256(deriveBundleMacKey(keyPrk(key), kidFromText(key.kid)), input);
+  const mk = deriveBundleMacKey(keyPrk(key), kidFromText(key.kid));
+  try {
+    return hmacSha256(mk, input);
+  } finally {
+    mk.fill(0);
+  }
 }

@@ -55,7 +55,58 @@ export function getAeadBackend(): AeadBackend {
   return backend;
 }
 
-/** Select the backend (Node fast path, or back to noble in tests). */
+/*
+ * The seal and open paths share scratch memory (the plaintext, the envelope, the AAD, and EK, the
+ * per-envelope key: envelope/seal.ts, envelope/unseal.ts). A backend that called back into
+ * session-seal while it held them would have them overwritten and EK wiped under it, so such a
+ * call is refused before it touches anything.
+ */
+let inBackend = false;
+
+/** @internal TypeError when called from inside an AEAD backend call (see above). */
+export function assertNotInBackend(): void {
+  if (inBackend) throw new TypeError('an AEAD backend must not call back into session-seal');
+}
+
+/** @internal `getAeadBackend().seal`, marked so a re-entrant call is refused. */
+export function backendSeal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+  out?: Uint8Array,
+): Uint8Array {
+  assertNotInBackend();
+  inBackend = true;
+  try {
+    return backend.seal(key, nonce, aad, plaintext, out);
+  } finally {
+    inBackend = false;
+  }
+}
+
+/** @internal `getAeadBackend().open`, marked so a re-entrant call is refused. */
+export function backendOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+  out?: Uint8Array,
+): Uint8Array | null {
+  assertNotInBackend();
+  inBackend = true;
+  try {
+    return backend.open(key, nonce, aad, sealed, out);
+  } finally {
+    inBackend = false;
+  }
+}
+
+/**
+ * Select the backend (Node fast path, or back to noble in tests). A backend computes from its
+ * arguments only: it must not keep `key` (the library reuses and wipes that memory) and must not
+ * call session-seal (refused with a TypeError).
+ */
 export function setAeadBackend(next: AeadBackend): void {
   if (typeof next?.seal !== 'function' || typeof next.open !== 'function') {
     throw new TypeError('backend must have seal and open');

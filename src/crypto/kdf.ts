@@ -86,6 +86,16 @@ export function deriveEnvelopeKeysInto(
     throw new RangeError('kid must be 8 bytes and nonce 24 bytes');
   }
   if (ek.length !== 32 || commitment.length !== 32) throw new RangeError('outputs must be 32 bytes');
+  // EK is written before kid and nonce are read again for T(2): outputs must not share memory.
+  if (
+    overlaps(ek, commitment) ||
+    overlaps(ek, kid) ||
+    overlaps(ek, nonce) ||
+    overlaps(commitment, kid) ||
+    overlaps(commitment, nonce)
+  ) {
+    throw new RangeError('outputs must not overlap each other or the inputs');
+  }
   const keys = keysFor(prk);
   const k0 = word(kid, 0);
   const k1 = word(kid, 4);
@@ -118,6 +128,12 @@ export function deriveEnvelopeKeysInto(
   outerHash(keys);
   storeState(commitment);
   wipe(false); // MSG is not used here
+}
+
+function overlaps(a: Uint8Array, b: Uint8Array): boolean {
+  return (
+    a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.length && b.byteOffset < a.byteOffset + a.length
+  );
 }
 
 /** Bundle MAC key (SPEC §4.3, §10). L = 32 = HashLen: T(1), a 35-byte message. */

@@ -63,7 +63,10 @@ function checkClearField(value: unknown, max: number): string {
 
 const HEX = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
 
-/** The last kid converted, and its text: the entries of a bundle nearly all share one or two kids. */
+/**
+ * The last kid converted, and its text: the entries of a bundle usually all share one kid (during a
+ * rotation, runs of one kid; two interleaved kids just miss every time, which costs nothing extra).
+ */
 const lastKid = new Uint8Array(NONCE_OFFSET - KID_OFFSET);
 let lastKidText = '0000000000000000';
 
@@ -147,7 +150,9 @@ export function parseSealedRecord(value: unknown, reuse = false): ParsedRecord {
 
   // A reused envelope is a view at offset 0 of the scratch buffer, so its header views can be too.
   const views =
-    reuse && envelope.length <= TRANSIENT_KEEP ? transientHeaderViews(envelope) : headerViews(envelope);
+    reuse && envelope.length <= TRANSIENT_KEEP && envelope.byteOffset === 0
+      ? transientHeaderViews(envelope)
+      : headerViews(envelope);
   return {
     sessionId,
     createdAt,

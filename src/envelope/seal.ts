@@ -1,5 +1,5 @@
 /** Sealing one SessionState (SPEC §5.6). */
-import { getAeadBackend } from '../crypto/aead.js';
+import { assertNotInBackend, backendSeal } from '../crypto/aead.js';
 import { deriveEnvelopeKeysInto } from '../crypto/kdf.js';
 import { randomBytes } from '../crypto/random.js';
 import { scratchBytes } from '../encoding/scratch.js';
@@ -48,6 +48,7 @@ export function sealValidated(
   nonce: Uint8Array,
   headerOut?: Uint8Array,
 ): SealedSessionState {
+  assertNotInBackend();
   if (nonce.length !== NONCE_LENGTH) throw new RangeError('nonce must be 24 bytes');
   const json = JSON.stringify(state.context);
   // Each UTF-16 unit is at least one UTF-8 byte: too large before encoding is too large after.
@@ -66,7 +67,7 @@ export function sealValidated(
     const header = encodeHeaderInto(envelope.subarray(0, HEADER_LENGTH), kid, nonce, commitment);
     const aad = buildAadFromText(header, sessionId, createdAt, lastAccess);
     const bodyOut = envelope.subarray(HEADER_LENGTH);
-    const body = getAeadBackend().seal(ek, nonce, aad, plaintext, bodyOut);
+    const body = backendSeal(ek, nonce, aad, plaintext, bodyOut);
     if (body !== bodyOut) bodyOut.set(body); // a backend that ignores `out`
     headerOut?.set(header); // a bundle's MAC input (bundle/seal.ts)
     return encodeSealedEnvelope(sessionId, createdAt, lastAccess, envelope);
@@ -115,7 +116,12 @@ function kidBytes(key: MasterKey): Uint8Array {
   return kid;
 }
 
-/** @internal Programmer error when the keyring argument is not a Keyring. */
+/**
+ * @internal Programmer error when the keyring argument is not a Keyring. Every entry point that
+ * takes a keyring calls this first, so it also refuses a call from inside an AEAD backend before
+ * any shared scratch memory is touched (crypto/aead.ts).
+ */
 export function assertKeyring(keyring: unknown): asserts keyring is Keyring {
+  assertNotInBackend();
   if (!isKeyring(keyring)) throw new TypeError('keyring must be created with createKeyring()');
 }

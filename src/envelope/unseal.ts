@@ -1,5 +1,5 @@
 /** Unsealing one sealed record (SPEC §7). The order of the steps is the security argument. */
-import { getAeadBackend } from '../crypto/aead.js';
+import { assertNotInBackend, backendOpen } from '../crypto/aead.js';
 import { deriveEnvelopeKeysInto } from '../crypto/kdf.js';
 import { equalBytes } from '../crypto/noble.js';
 import { scratchBytes } from '../encoding/scratch.js';
@@ -31,6 +31,7 @@ export function unsealSession(sealed: unknown, keyring: Keyring, options?: Unsea
  * UTF-8 + JSON. Returns the unvalidated record object for step 6.
  */
 export function openContext(parsed: ParsedRecord, keyring: Keyring): unknown {
+  assertNotInBackend();
   const key = keyring.openingKey(parsed.kidText);
   const ek = EK;
   let plaintext: Uint8Array | null;
@@ -38,7 +39,7 @@ export function openContext(parsed: ParsedRecord, keyring: Keyring): unknown {
     deriveEnvelopeKeysInto(keyPrk(key), parsed.kid, parsed.nonce, ek, COMMITMENT);
     if (!equalBytes(COMMITMENT, parsed.commitment)) throw new DecryptionFailedError();
     const aad = buildAadFromText(parsed.header, parsed.sessionId, parsed.createdAt, parsed.lastAccess);
-    plaintext = getAeadBackend().open(ek, parsed.nonce, aad, parsed.body, plaintextBytes(parsed.body));
+    plaintext = backendOpen(ek, parsed.nonce, aad, parsed.body, plaintextBytes(parsed.body));
   } finally {
     ek.fill(0);
   }

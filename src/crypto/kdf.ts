@@ -68,7 +68,10 @@ export function deriveEnvelopeKeys(
 
 /**
  * Per-envelope key and commitment (SPEC §4.3) written into `ek` and `commitment` (32 bytes each),
- * so a seal or an open allocates nothing for them (the caller wipes `ek` after use).
+ * so a seal or an open allocates nothing for them (the caller wipes `ek` after use). The outputs
+ * must not share memory with each other or with `kid` and `nonce` (EK is written before they are
+ * read again for T(2)); the only callers pass module-private arrays. Not checked here: the check
+ * cost a fifth of a microsecond per envelope, a tenth of the derivation.
  *
  * Every field of both messages falls on a 4-byte boundary, so the blocks are written as words:
  *   T(1) = HMAC(PRK, INFO ‖ kid ‖ N ‖ 0x01)          57 bytes → inner blocks [INFO kid N 01 80 0…] [0… len]
@@ -86,16 +89,6 @@ export function deriveEnvelopeKeysInto(
     throw new RangeError('kid must be 8 bytes and nonce 24 bytes');
   }
   if (ek.length !== 32 || commitment.length !== 32) throw new RangeError('outputs must be 32 bytes');
-  // EK is written before kid and nonce are read again for T(2): outputs must not share memory.
-  if (
-    overlaps(ek, commitment) ||
-    overlaps(ek, kid) ||
-    overlaps(ek, nonce) ||
-    overlaps(commitment, kid) ||
-    overlaps(commitment, nonce)
-  ) {
-    throw new RangeError('outputs must not overlap each other or the inputs');
-  }
   const keys = keysFor(prk);
   const k0 = word(kid, 0);
   const k1 = word(kid, 4);
@@ -128,12 +121,6 @@ export function deriveEnvelopeKeysInto(
   outerHash(keys);
   storeState(commitment);
   wipe(false); // MSG is not used here
-}
-
-function overlaps(a: Uint8Array, b: Uint8Array): boolean {
-  return (
-    a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.length && b.byteOffset < a.byteOffset + a.length
-  );
 }
 
 /** Bundle MAC key (SPEC §4.3, §10). L = 32 = HashLen: T(1), a 35-byte message. */

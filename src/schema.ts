@@ -311,7 +311,8 @@ const canParse: ((text: string) => boolean) | undefined =
  * The standard-policy verdict without building a URL object, when it is certain: ASCII text that
  * starts with exactly `http://` or `https://` has that scheme after parsing (before parsing, the
  * WHATWG URL parser only strips leading and trailing C0 controls and spaces and removes tabs and
- * newlines, and the prefix has none of them), and `URL.canParse` runs the same parser as `new URL`. `undefined`: decide the general way.
+ * newlines, and the prefix has none of them), and `URL.canParse` runs the same parser as
+ * `new URL`. `undefined`: decide the general way.
  *
  * ASCII only, because on Node 20.20 `URL.canParse` turns wrong for non-ASCII text once V8 optimizes
  * the call (measured here: `URL.canParse('https://é')` is true, then false after about 4,500 calls,

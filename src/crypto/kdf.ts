@@ -5,10 +5,11 @@
  *   EK ‖ COMMIT = HKDF-Expand(PRK, INFO_ENVELOPE_V1 ‖ kid ‖ N, 64)   per envelope
  *   MK          = HKDF-Expand(PRK, INFO_BUNDLE_MAC_V1 ‖ kid, 32)    per bundle
  *
- * HKDF-Expand is written out (RFC 5869 §2.3: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i)) on the short-message
- * HMAC-SHA256 of sha256-hmac.ts: the ipad/opad states are computed once per PRK, so an envelope
- * costs exactly six compressions and, through `deriveEnvelopeKeysInto`, no allocation. The result is checked against noble's `expand` and
- * node:crypto's HKDF in test/kdf.test.ts, and end to end by the SPEC vectors.
+ * HKDF-Expand is written out (RFC 5869 §2.3: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i)) on the
+ * short-message HMAC-SHA256 of sha256-hmac.ts: the ipad/opad states are computed once per PRK, so
+ * an envelope costs exactly six compressions and, through `deriveEnvelopeKeysInto`, no allocation.
+ * The result is checked against noble's `expand` and node:crypto's HKDF in test/kdf.test.ts, and
+ * end to end by the SPEC vectors.
  */
 import { INFO_BUNDLE_MAC_V1, INFO_ENVELOPE_V1 } from './labels.js';
 import {

@@ -11,8 +11,11 @@ import { installNodeAead } from './node/aead.js';
 import { installNodeBase64url } from './node/base64url.js';
 import { installNodeHmac } from './node/hmac.js';
 import { installNodeUtf8Length } from './node/utf8.js';
+import { installWasmCore } from './node/wasm-core.js';
 
-installNodeAead();
+// The WebAssembly core (self-tested against the portable code first) takes the per-envelope key
+// schedule and short messages; OpenSSL long ones. Without it, the JS core takes short messages.
+installNodeAead(installWasmCore()?.aead);
 // Same rule for the other native paths, each self-tested against the portable code before use:
 // base64url (Buffer), the bundle MAC's HMAC-SHA256 (OpenSSL), and the UTF-8 length of long strings.
 installNodeBase64url();

@@ -19,14 +19,25 @@ import {
   xchachaOpen,
   xchachaSeal,
 } from '../src/crypto/noble.js';
-import { nodeAead, opensslAead } from '../src/node/aead.js';
+import { composeNodeAead, nodeAead, opensslAead, WASM_SMALL_MESSAGE } from '../src/node/aead.js';
+import { createWasmCore } from '../src/node/wasm-core.js';
 import { describeShared, hex, toHex } from './helpers/shared-vectors.js';
 
+const wasm = createWasmCore();
+
 /**
- * noble (portable default), the allocation-free core, OpenSSL for every length, and the Node
- * backend (core up to SMALL_MESSAGE bytes, OpenSSL above).
+ * noble (portable default), the allocation-free core, OpenSSL for every length, the Node backend
+ * (core up to SMALL_MESSAGE bytes, OpenSSL above), the WebAssembly core on its own, and the Node
+ * backend the Node entry installs (WebAssembly up to WASM_SMALL_MESSAGE bytes, OpenSSL above).
  */
-const BACKENDS: readonly AeadBackend[] = [nobleAead, coreAead, opensslAead, nodeAead];
+const BACKENDS: readonly AeadBackend[] = [
+  nobleAead,
+  coreAead,
+  opensslAead,
+  nodeAead,
+  wasm.aead,
+  composeNodeAead('node+wasm', wasm.aead, WASM_SMALL_MESSAGE),
+];
 
 const Hex = z.string().regex(/^(?:[0-9a-f]{2})*$/);
 const Result = z.enum(['valid', 'invalid', 'acceptable']);
@@ -171,6 +182,7 @@ describeShared('Wycheproof xchacha20_poly1305_test.json', (load) => {
 const CHACHA_IMPLS = [
   { name: 'noble adapter', seal: chachaSeal, open: chachaOpen },
   { name: 'core', seal: chachaSealInto, open: chachaOpenInto },
+  { name: 'wasm', seal: wasm.chacha.seal, open: wasm.chacha.open },
 ] as const;
 
 describeShared('Wycheproof chacha20_poly1305_test.json', (load) => {

@@ -11,12 +11,15 @@ import { unsealSession } from '../src/envelope/unseal.js';
 import { generateKey } from '../src/keys/key.js';
 import { createKeyring } from '../src/keys/keyring.js';
 import {
+  composeNodeAead,
   installNodeAead,
   nodeAead,
   nodeAeadAvailable,
   opensslAead,
   SMALL_MESSAGE,
+  WASM_SMALL_MESSAGE,
 } from '../src/node/aead.js';
+import { createWasmCore } from '../src/node/wasm-core.js';
 import { realisticSession } from './helpers/fixtures.js';
 import { hex, toHex } from './helpers/shared-vectors.js';
 
@@ -119,8 +122,19 @@ describe('nodeAead vs nobleAead', () => {
   });
 });
 
-/** The fast backends: core (short messages), OpenSSL (long ones), and node, which picks by length. */
-const FAST: readonly AeadBackend[] = [nodeAead, coreAead, opensslAead];
+const wasm = createWasmCore().aead;
+
+/**
+ * The fast backends: core (short messages), OpenSSL (long ones), node, which picks by length, and
+ * the same with the WebAssembly core for short messages.
+ */
+const FAST: readonly AeadBackend[] = [
+  nodeAead,
+  coreAead,
+  opensslAead,
+  wasm,
+  composeNodeAead('node+wasm', wasm, WASM_SMALL_MESSAGE),
+];
 
 describe.each(FAST)('$name open rejects every single-bit change with null', (backend) => {
   const key = filled(32, 1);
@@ -347,14 +361,17 @@ describe('installNodeAead / setAeadBackend', () => {
     expect(unsealSession(sealSession(state, keyring), keyring)).toEqual(state);
   });
 
-  it('importing src/index.node.ts installs the node backend', async () => {
+  it('importing src/index.node.ts installs the node backend, WebAssembly for short messages', async () => {
     vi.resetModules();
     try {
       const aead = await import('../src/crypto/aead.js');
+      const kdf = await import('../src/crypto/kdf.js');
       expect(aead.getAeadBackend().name).toBe('noble');
+      expect(kdf.nativeEnvelopeKeysInUse()).toBe(false);
       const entry = await import('../src/index.node.js');
       expect(typeof entry.sealSession).toBe('function');
-      expect(aead.getAeadBackend().name).toBe('node');
+      expect(aead.getAeadBackend().name).toBe('node+wasm');
+      expect(kdf.nativeEnvelopeKeysInUse()).toBe(true);
     } finally {
       vi.resetModules();
     }

@@ -24,9 +24,9 @@ function run(code: string, conditions: string[] = []): string {
 }
 
 describe.skipIf(!built)('package exports', () => {
-  it('on Node, `session-seal` installs the node:crypto AEAD backend', () => {
+  it('on Node, `session-seal` installs the Node AEAD backend (WebAssembly short, OpenSSL long)', () => {
     expect(run(`import { getAeadBackend } from 'session-seal'; console.log(getAeadBackend().name)`)).toBe(
-      'node',
+      'node+wasm',
     );
   });
 
@@ -58,6 +58,6 @@ describe.skipIf(!built)('package exports', () => {
       setAeadBackend(node);
       const ok2 = unsealSession(b, ring).sessionId === 's1';
       console.log(node.name, ok1, ok2);`);
-    expect(out).toBe('node true true');
+    expect(out).toBe('node+wasm true true');
   });
 });

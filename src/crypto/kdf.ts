@@ -27,6 +27,33 @@ import {
 
 const keyed = new WeakMap<Uint8Array, HmacKeys>();
 
+/**
+ * The per-envelope expansion after keying: `deriveEnvelopeKeysInto`'s contract, given the keyed
+ * HMAC states of the PRK instead of the PRK.
+ */
+export type EnvelopeKeysFn = (
+  keys: HmacKeys,
+  kid: Uint8Array,
+  nonce: Uint8Array,
+  ek: Uint8Array,
+  commitment: Uint8Array,
+) => void;
+
+let native: EnvelopeKeysFn | undefined;
+
+/**
+ * @internal Install a native expansion (the Node entry's WebAssembly one, src/node/wasm-core.ts,
+ * after it reproduced this file's on a self-test), or `undefined` for the JS one below.
+ */
+export function setNativeEnvelopeKeys(fn: EnvelopeKeysFn | undefined): void {
+  native = fn;
+}
+
+/** @internal Whether a native expansion is in use. */
+export function nativeEnvelopeKeysInUse(): boolean {
+  return native !== undefined;
+}
+
 /** The keyed HMAC state of a PRK, computed once per PRK object (SPEC §4.3 "MAY be cached"). */
 function keysFor(prk: Uint8Array): HmacKeys {
   let k = keyed.get(prk);
@@ -91,6 +118,18 @@ export function deriveEnvelopeKeysInto(
   }
   if (ek.length !== 32 || commitment.length !== 32) throw new RangeError('outputs must be 32 bytes');
   const keys = keysFor(prk);
+  if (native !== undefined) native(keys, kid, nonce, ek, commitment);
+  else expandEnvelopeKeys(keys, kid, nonce, ek, commitment);
+}
+
+/** @internal The JS expansion (the portable path, and the reference of the native one). */
+export function expandEnvelopeKeys(
+  keys: HmacKeys,
+  kid: Uint8Array,
+  nonce: Uint8Array,
+  ek: Uint8Array,
+  commitment: Uint8Array,
+): void {
   const k0 = word(kid, 0);
   const k1 = word(kid, 4);
   // T(1): EK.

@@ -4,8 +4,9 @@
  * draft-irtf-cfrg-xchacha-03 §2.3 defines AEAD_XChaCha20_Poly1305 as: subkey = HChaCha20(key,
  * nonce[0..16)), then RFC 8439 ChaCha20-Poly1305 under that subkey with the 12-byte nonce
  * 0x00000000 ‖ nonce[16..24). Two implementations, chosen by message length:
- * - up to SMALL_MESSAGE bytes, the allocation-free core (crypto/chacha20-poly1305.ts). A
- *   node:crypto call has a fixed cost — an OpenSSL context, and three ArrayBuffers (update,
+ * - up to SMALL_MESSAGE bytes, the allocation-free JS core (crypto/chacha20-poly1305.ts), or up
+ *   to WASM_SMALL_MESSAGE bytes its WebAssembly build (src/node/wasm-core.ts) when the Node
+ *   entry could install that. A node:crypto call has a fixed cost — an OpenSSL context, and three ArrayBuffers (update,
  *   final, getAuthTag) that V8 must hand to its sweeper — which dominates short messages;
  * - above it, HChaCha20 from the core, then OpenSSL's 'chacha20-poly1305', whose per-byte speed wins.
  * SMALL_MESSAGE is where the two cross on the 2-vCPU machine `npm run bench` runs on: 1 KiB when
@@ -30,6 +31,11 @@ const TAG_LENGTH = 16;
 const CIPHER = 'chacha20-poly1305';
 /** Longest plaintext (bytes) sealed and opened by the JS core; see the header comment. */
 export const SMALL_MESSAGE = 1024;
+/**
+ * The same for the WebAssembly core (src/node/wasm-core.ts), whose fixed cost is lower and whose
+ * per-byte cost is about 2 ns: it beats OpenSSL up to 2 KiB and loses from 4 KiB on the bench machine.
+ */
+export const WASM_SMALL_MESSAGE = 2048;
 
 /** Same contract as noble: TypeError for a non-Uint8Array, RangeError for a wrong key/nonce length. */
 function assertArgs(key: unknown, nonce: unknown, aad: unknown, dataName: string, data: unknown): void {
@@ -120,28 +126,24 @@ function opensslOpen(
   return dst;
 }
 
-function seal(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  aad: Uint8Array,
-  plaintext: Uint8Array,
-  out?: Uint8Array,
-): Uint8Array {
-  return plaintext instanceof Uint8Array && plaintext.length > SMALL_MESSAGE
-    ? opensslSeal(key, nonce, aad, plaintext, out)
-    : xchachaSealInto(key, nonce, aad, plaintext, out);
-}
-
-function open(
-  key: Uint8Array,
-  nonce: Uint8Array,
-  aad: Uint8Array,
-  sealed: Uint8Array,
-  out?: Uint8Array,
-): Uint8Array | null {
-  return sealed instanceof Uint8Array && sealed.length > SMALL_MESSAGE + TAG_LENGTH
-    ? opensslOpen(key, nonce, aad, sealed, out)
-    : xchachaOpenInto(key, nonce, aad, sealed, out);
+/**
+ * A Node backend: `small` up to `smallMax` plaintext bytes, OpenSSL above (see the header comment).
+ * Both sides give the same bytes, so the split changes speed only.
+ */
+export function composeNodeAead(name: string, small: AeadBackend, smallMax: number): AeadBackend {
+  return Object.freeze({
+    name,
+    seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array, out?: Uint8Array) {
+      return plaintext instanceof Uint8Array && plaintext.length > smallMax
+        ? opensslSeal(key, nonce, aad, plaintext, out)
+        : small.seal(key, nonce, aad, plaintext, out);
+    },
+    open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out?: Uint8Array) {
+      return sealed instanceof Uint8Array && sealed.length > smallMax + TAG_LENGTH
+        ? opensslOpen(key, nonce, aad, sealed, out)
+        : small.open(key, nonce, aad, sealed, out);
+    },
+  });
 }
 
 /** @internal OpenSSL for every length: the long-message path alone, for the vector tests. */
@@ -151,8 +153,10 @@ export const opensslAead: AeadBackend = Object.freeze({
   open: opensslOpen,
 });
 
+const jsCore: AeadBackend = { name: 'core', seal: xchachaSealInto, open: xchachaOpenInto };
+
 /** XChaCha20-Poly1305: the JS core for short messages, OpenSSL for long ones. Same bytes as `nobleAead`. */
-export const nodeAead: AeadBackend = Object.freeze({ name: 'node', seal, open });
+export const nodeAead: AeadBackend = composeNodeAead('node', jsCore, SMALL_MESSAGE);
 
 let available: boolean | undefined;
 
@@ -201,18 +205,31 @@ function selfTest(backend: AeadBackend): boolean {
   return backend.open(key, nonce, aad, forged) === null;
 }
 
-/**
- * Make `nodeAead` the process-wide backend, if `node:crypto` has ChaCha20-Poly1305 and the backend
- * reproduces the draft vector. Otherwise noble stays in place. Returns whether node was installed.
- */
-export function installNodeAead(): boolean {
-  if (!nodeAeadAvailable()) return false;
+function safeSelfTest(backend: AeadBackend): boolean {
   try {
-    // The draft vector is short: run it through the OpenSSL path on its own as well.
-    if (!selfTest(opensslAead) || !selfTest(nodeAead)) return false;
+    return selfTest(backend);
   } catch {
     return false;
   }
-  setAeadBackend(nodeAead);
+}
+
+/**
+ * Make `nodeAead` the process-wide backend, if `node:crypto` has ChaCha20-Poly1305 and the backend
+ * reproduces the draft vector. With `small` (the WebAssembly core, already self-tested against
+ * the portable code), short messages go to it instead of the JS core, up to WASM_SMALL_MESSAGE.
+ * Otherwise noble stays in place. Returns whether a backend was installed.
+ */
+export function installNodeAead(small?: AeadBackend): boolean {
+  if (!nodeAeadAvailable()) {
+    // No OpenSSL ChaCha20-Poly1305: a WebAssembly core alone (it hands long messages to the JS core).
+    if (small === undefined || !safeSelfTest(small)) return false;
+    setAeadBackend(small);
+    return true;
+  }
+  const backend =
+    small === undefined ? nodeAead : composeNodeAead(`node+${small.name}`, small, WASM_SMALL_MESSAGE);
+  // The draft vector is short: run it through the OpenSSL path on its own as well.
+  if (!safeSelfTest(opensslAead) || !safeSelfTest(backend)) return false;
+  setAeadBackend(backend);
   return true;
 }

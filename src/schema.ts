@@ -470,8 +470,8 @@ const JSON_OBJECT = z
 
 /**
  * Runs on the raw `context` before zod's object parser (which would drop an own `__proto__`
- * silently): `required` / `type` / `forbidden_key`, and a shallow copy without `undefined` members
- * so optional fields set to `undefined` are absent in the output (SPEC §8). Any issue here stops
+ * silently): `required` / `type` / `forbidden_key`, and, when a member is `undefined`, a shallow copy
+ * without it, so optional fields set to `undefined` are absent in the output (SPEC §8). Any issue here stops
  * the context's member checks (zod does not run a pipe past a failed stage).
  */
 function prepareContext(raw: unknown, ctx: z.core.$RefinementCtx): unknown {
@@ -485,14 +485,21 @@ function prepareContext(raw: unknown, ctx: z.core.$RefinementCtx): unknown {
     fail(ctx.issues, 'type');
     return raw;
   }
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(raw)) {
+  const keys = Object.keys(raw);
+  // Copy only when there is something to drop. A context from JSON.parse (every unseal) never has
+  // an `undefined` member, and zod's object parser builds a new output object either way.
+  let drop = false;
+  for (const key of keys) {
     if (key === '__proto__') {
       fail(ctx.issues, 'forbidden_key', [key]);
-      continue;
-    }
+      drop = true;
+    } else if (raw[key] === undefined) drop = true;
+  }
+  if (!drop) return raw;
+  const copy: Record<string, unknown> = {};
+  for (const key of keys) {
     const member = raw[key];
-    if (member !== undefined) copy[key] = member;
+    if (key !== '__proto__' && member !== undefined) copy[key] = member;
   }
   return copy;
 }

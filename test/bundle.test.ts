@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseBundle, type SealedBundle, serializeBundle } from '../src/bundle/format.js';
 import { sealSessions } from '../src/bundle/seal.js';
@@ -186,6 +187,51 @@ describe('restore rules (n8n-mcp restoreSessionState)', () => {
     const r = unsealSessions(sealSessions([a, dup], keyring).bundle, keyring, opts);
     expect(r.sessions).toEqual([a]);
     expect(r.skipped).toEqual([expect.objectContaining({ index: 1, code: 'ERR_SESSION_DUPLICATE' })]);
+  });
+
+  it('only restored entries count as seen: a later copy of an expired or invalid entry is restored', () => {
+    // Random runs over three sessionIds, each entry valid, expired or invalid (strict URL policy),
+    // against the rule of SPEC §10.4: duplicate is decided before expiry and schema, and only a
+    // restored entry makes later ones duplicates.
+    const base = states.slice(0, 3);
+    const kinds = ['valid', 'expired', 'invalid'] as const;
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ who: fc.integer({ min: 0, max: 2 }), kind: fc.constantFrom(...kinds) }), {
+          maxLength: 8,
+        }),
+        (plan) => {
+          const entries = plan.map(({ who, kind }, i) => {
+            const s = base[who]!;
+            const lastAccess = kind === 'expired' ? '2026-11-23T09:00:00.000Z' : s.metadata.lastAccess;
+            const n8nApiUrl = kind === 'invalid' ? 'http://169.254.169.254/' : s.context.n8nApiUrl;
+            return {
+              ...s,
+              metadata: { ...s.metadata, lastAccess },
+              context: { ...s.context, n8nApiUrl, instanceId: `copy-${i}` },
+            };
+          });
+          const r = unsealSessions(sealSessions(entries, keyring).bundle, keyring, {
+            ...opts,
+            urlPolicy: 'strict',
+          });
+          const seen = new Set<number>();
+          const expected = plan.map(({ who, kind }) => {
+            if (seen.has(who)) return 'ERR_SESSION_DUPLICATE';
+            if (kind === 'expired') return 'ERR_SESSION_EXPIRED';
+            if (kind === 'invalid') return 'ERR_SESSION_INVALID';
+            seen.add(who);
+            return 'restored';
+          });
+          const actual = plan.map((_, i) => r.skipped.find((k) => k.index === i)?.code ?? 'restored');
+          expect(actual).toEqual(expected);
+          expect(r.sessions.map((x) => x.context.instanceId)).toEqual(
+            expected.flatMap((e, i) => (e === 'restored' ? [`copy-${i}`] : [])),
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('an invalid entry sealed elsewhere is skipped with ERR_SESSION_INVALID (strict URL policy)', () => {

@@ -11,6 +11,7 @@ import {
   SessionStateSchema,
   StrictSessionContextSchema,
   StrictSessionStateSchema,
+  timeValue,
   type ValidateOptions,
   validateSessionState,
 } from '../src/schema.js';
@@ -367,6 +368,42 @@ describe('metadata (clear timestamps)', () => {
         expect(isIsoDateTime(d.toISOString())).toBe(true);
       }),
     );
+  });
+
+  it('timeValue equals Date.parse: toISOString output of any year, shape-alike invalid dates, other text', () => {
+    const twoDigits = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+    const shapeAlike = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }),
+        twoDigits,
+        twoDigits,
+        twoDigits,
+        twoDigits,
+        twoDigits,
+        fc.integer({ min: 0, max: 999 }),
+      )
+      .map(
+        ([y, mo, d, h, mi, s, ms]) =>
+          `${String(y).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${s}.${String(ms).padStart(3, '0')}Z`,
+      );
+    const iso = fc
+      .integer({ min: -62_167_219_200_000, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) }) // years 0000–9999
+      .map((t) => new Date(t).toISOString());
+    fc.assert(
+      fc.property(fc.oneof(iso, shapeAlike, fc.string({ maxLength: 30 })), (text) => {
+        expect(Object.is(timeValue(text), Date.parse(text))).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const text of [
+      '0000-01-01T00:00:00.000Z',
+      '0099-12-31T23:59:59.999Z',
+      '0100-03-01T00:00:00.000Z',
+      '2024-02-29T00:00:00.000Z',
+      '2026-11-23T24:00:00.000Z',
+    ]) {
+      expect(Object.is(timeValue(text), Date.parse(text)), text).toBe(true);
+    }
   });
 
   it('isIsoDateTime agrees with Date.parse on calendar validity (property)', () => {

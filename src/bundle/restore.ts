@@ -14,7 +14,7 @@ import {
   SessionLimitError,
 } from '../errors.js';
 import type { Keyring } from '../keys/keyring.js';
-import { checkSessionState, type SessionState, type UrlPolicy } from '../schema.js';
+import { checkSessionState, type SessionState, timeValue, type UrlPolicy } from '../schema.js';
 import {
   checkIntegrity,
   type IntegrityResult,
@@ -109,13 +109,21 @@ function restorer(keyring: Keyring, rules: RestoreRules) {
       const p = item.parsed;
       try {
         const record = openContext(p, keyring); // authenticated from here on
-        if (seen.has(p.sessionId)) throw new SessionDuplicateError();
-        const last = Date.parse(p.lastAccess);
-        if (now - last > timeout) throw new SessionExpiredError();
-        const checked = checkSessionState(record, validate);
-        if (!checked.ok) throw new SessionInvalidError(checked.issues);
+        // Duplicate first. One hash operation in the common case: added now, and taken back below
+        // if the entry is not restored after all — the outcome of "check first, add once restored".
+        const size = seen.size;
         seen.add(p.sessionId);
-        sessions.push(checked.value);
+        if (seen.size === size) throw new SessionDuplicateError();
+        let restored = false;
+        try {
+          if (now - timeValue(p.lastAccess) > timeout) throw new SessionExpiredError();
+          const checked = checkSessionState(record, validate);
+          if (!checked.ok) throw new SessionInvalidError(checked.issues);
+          sessions.push(checked.value);
+          restored = true;
+        } finally {
+          if (!restored) seen.delete(p.sessionId);
+        }
       } catch (err) {
         if (!isSessionSealError(err)) throw err;
         skipped.push(skipOf(index, item, err));

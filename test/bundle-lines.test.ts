@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { serializeBundle } from '../src/bundle/format.js';
+import { splitBundleLines } from '../src/bundle/lines.js';
 import { sealSessions } from '../src/bundle/seal.js';
 import { type UnsealSessionsOptions, unsealSessions } from '../src/bundle/unseal.js';
 import { generateKey } from '../src/keys/key.js';
@@ -106,5 +107,22 @@ describe('bundle text: fast path ≡ general path', () => {
       ),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe('splitBundleLines reads entries in any order', () => {
+  it('each entry is JSON.parse of its line, whatever the order of the calls; count is the line count', () => {
+    const text = serializeBundle(sealSessions(realisticSessions(7, { now: NOW }), keyring).bundle);
+    const doc = JSON.parse(text) as { entries: unknown[] };
+    const lines = splitBundleLines(text, 100);
+    expect(lines?.count).toBe(7);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 20 }), (order) => {
+        for (const i of order) expect(lines?.entry(i)).toEqual(doc.entries[i]);
+      }),
+    );
+    expect(() => lines?.entry(7)).toThrow(RangeError);
+    expect(() => lines?.entry(-1)).toThrow(RangeError);
+    expect(splitBundleLines(text, 6)).toBeNull(); // more lines than maxEntries
   });
 });

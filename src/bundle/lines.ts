@@ -5,9 +5,10 @@
  *   {"format":"session-seal/bundle/v1",\n"entries":[\n<e1>,\n<e2>,\n…<en>\n],\n"integrity":{…}}\n
  *
  * Instead of one `JSON.parse` of the whole document, which holds every parsed entry at once, each
- * line is parsed when its entry is reached. The lines are slices of the text (no copy), so a large
- * bundle never holds its parsed entries and the restored sessions together: peak memory drops by
- * about the size of the parsed document, and the garbage collector has that much less to trace.
+ * line is cut from the text (a slice, no copy) and parsed only when its entry is reached, so a
+ * large bundle never holds its parsed entries, nor its lines, and the restored sessions together:
+ * peak memory drops by about the size of the parsed document, and the garbage collector has that
+ * much less to trace and copy.
  *
  * Why the result is the same value `JSON.parse(text)` gives: a JSON string cannot contain a raw
  * line break, so every line break in the text is outside strings. If the text starts with the
@@ -52,14 +53,34 @@ export function splitBundleLines(text: string, maxEntries: number): LineBundle |
   } catch {
     return null;
   }
-  const lines = text.slice(HEAD.length, end).split('\n');
-  if (lines.length > maxEntries) return null;
-  const last = lines.length - 1;
+  // Count the lines without materialising them (100,000 line strings would outlive every
+  // scavenge of the restore and be copied twice by the garbage collector): each line is cut out
+  // when its entry is reached, and entries are read in order.
+  let count = 1;
+  for (let at = text.indexOf('\n', HEAD.length); at !== -1 && at < end; at = text.indexOf('\n', at + 1)) {
+    if (++count > maxEntries) return null;
+  }
+  const last = count - 1;
+  let next = 0; // the index whose line starts at `start`
+  let start = HEAD.length;
   return {
-    count: lines.length,
+    count,
     integrity,
     entry(index: number): unknown {
-      let line = lines[index] as string;
+      if (!Number.isSafeInteger(index) || index < 0 || index > last) throw new RangeError('no such entry');
+      if (index !== next) {
+        // Out of order (no caller in this library does this): find the line from the top.
+        next = 0;
+        start = HEAD.length;
+        while (next < index) {
+          start = text.indexOf('\n', start) + 1;
+          next++;
+        }
+      }
+      const stop = index < last ? text.indexOf('\n', start) : end;
+      let line = text.slice(start, stop);
+      next = index + 1;
+      start = stop + 1;
       if (index < last) {
         if (!line.endsWith(',')) throw new LayoutMiss();
         line = line.slice(0, -1);

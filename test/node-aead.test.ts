@@ -303,6 +303,10 @@ describe('installNodeAead / setAeadBackend', () => {
       const node = await import('../src/node/aead.js');
       expect(node.installNodeAead()).toBe(false);
       expect(aead.getAeadBackend().name).toBe('noble');
+      // A WebAssembly core still installs on its own: OpenSSL is what failed.
+      const { createWasmCore } = await import('../src/node/wasm-core.js');
+      expect(node.installNodeAead(createWasmCore().aead)).toBe(true);
+      expect(aead.getAeadBackend().name).toBe('wasm');
     } finally {
       vi.doUnmock('../src/crypto/chacha20-poly1305.js');
       vi.resetModules();
@@ -321,6 +325,10 @@ describe('installNodeAead / setAeadBackend', () => {
       expect(node.nodeAeadAvailable()).toBe(false);
       expect(node.installNodeAead()).toBe(false);
       expect(aead.getAeadBackend().name).toBe('noble');
+      const { createWasmCore } = await import('../src/node/wasm-core.js');
+      const wasm = createWasmCore().aead;
+      expect(node.installNodeAead(wasm)).toBe(true);
+      expect(aead.getAeadBackend()).toBe(wasm);
     } finally {
       vi.doUnmock('node:crypto');
       vi.resetModules();

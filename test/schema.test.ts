@@ -689,6 +689,19 @@ describe('optional fields set to undefined are absent', () => {
     expect(Object.keys(out.context).sort()).toEqual(['n8nApiKey', 'n8nApiUrl']);
     expect('instanceId' in out.context).toBe(false);
   });
+  it('non-enumerable and symbol-keyed context members do not count, as for JSON.stringify', () => {
+    const r = base();
+    const context = r.context as Record<string, unknown>;
+    const key = context.n8nApiKey;
+    delete context.n8nApiKey;
+    Object.defineProperty(context, 'n8nApiKey', { value: key, enumerable: false });
+    expectIssue(r, KEY_PATH, 'required');
+    const s = base();
+    (s.context as Record<symbol, unknown>)[Symbol('extra')] = 1;
+    const out = validateSessionState(s);
+    expect(Object.getOwnPropertySymbols(out.context)).toEqual([]);
+    expect(out.context).toEqual(base().context);
+  });
   it('undefined members inside context.metadata are dropped, as JSON does', () => {
     const out = validateSessionState(withContext({ metadata: { a: 1, b: undefined } }));
     expect(out.context.metadata).toEqual({ a: 1 });

@@ -17,9 +17,12 @@
  *
  * Memory: all inputs and outputs live in the fixed buffers below, whose addresses the glue reads
  * once. Every exported function wipes the key-derived values it put on the stack or in its own
- * state before it returns; the glue wipes the input/output buffers (key, plaintext, EK).
+ * state, and the AEAD functions wipe KEY, before they return; the glue wipes STATES, OUT and the
+ * decrypted plaintext in DATA once it has copied them out. The stack comes first in memory
+ * (--stack-first), so an overflow traps instead of running into the buffers.
  */
 #include <stdint.h>
+#include <wasm_simd128.h>
 
 typedef uint8_t u8;
 typedef uint32_t u32;
@@ -34,7 +37,7 @@ static u8 KEY[32];          /* XChaCha20 key (EK), or nothing: wiped by every AE
 static u8 NONCE[24];        /* XChaCha20 nonce / envelope nonce N */
 static u8 KID[8];           /* envelope kid */
 static u8 INFO[24];         /* INFO_ENVELOPE_V1 (SPEC §4.2), written once by the glue */
-static u32 STATES[16];      /* HMAC(PRK) inner state [0..8), outer state [8..16) (host words) */
+static u32 STATES[16];      /* HMAC(PRK) inner state [0..8), outer state [8..16) */
 static u8 OUT[64];          /* EK ‖ COMMITMENT */
 static u8 AAD[AAD_MAX];
 static u8 DATA[DATA_MAX];   /* plaintext / ciphertext ‖ tag, in place */
@@ -234,22 +237,75 @@ static void chacha_block(const u32 k[8], u32 ctr, u32 n0, u32 n1, u32 n2, u32 ou
   out[15] = x15 + n2;
 }
 
-/* XOR data[0..len) with the ChaCha20 key stream from block counter 1 (RFC 8439 §2.8). */
-static void chacha_xor(const u32 k[8], u32 n0, u32 n1, u32 n2, u8 *data, u32 len) {
-  u32 ks[16];
-  u32 ctr = 1;
-  while (len >= 64) {
-    chacha_block(k, ctr++, n0, n1, n2, ks);
-    for (int i = 0; i < 16; i++) st_le32(data + 4 * i, le32(data + 4 * i) ^ ks[i]);
-    data += 64;
-    len -= 64;
+/*
+ * Four consecutive ChaCha20 blocks (counters ctr..ctr+3) at once, into out[0..256): each 128-bit
+ * vector holds one state word of the four blocks (lane j = block j), so the rounds are the scalar
+ * rounds on vectors; a 4x4 transpose per word group puts each block's bytes back in order.
+ * Rotations by 16 and 8 are byte shuffles. Same add-rotate-xor, no secret-dependent access.
+ */
+#define VROTL(x, n) wasm_v128_or(wasm_i32x4_shl(x, n), wasm_u32x4_shr(x, 32 - (n)))
+#define VROTL16(x) wasm_i8x16_shuffle(x, x, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13)
+#define VROTL8(x) wasm_i8x16_shuffle(x, x, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14)
+#define VQR(a, b, c, d)                                                                            \
+  a = wasm_i32x4_add(a, b); d = wasm_v128_xor(d, a); d = VROTL16(d);                               \
+  c = wasm_i32x4_add(c, d); b = wasm_v128_xor(b, c); b = VROTL(b, 12);                             \
+  a = wasm_i32x4_add(a, b); d = wasm_v128_xor(d, a); d = VROTL8(d);                                \
+  c = wasm_i32x4_add(c, d); b = wasm_v128_xor(b, c); b = VROTL(b, 7);
+
+/* Lanes j of (a, b, c, d) → the 16 bytes of words w..w+3 of block j, at out + 64j + 4w. */
+static void store4(u8 *out, int w, v128_t a, v128_t b, v128_t c, v128_t d) {
+  v128_t t0 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5); /* a0 b0 a1 b1 */
+  v128_t t1 = wasm_i32x4_shuffle(c, d, 0, 4, 1, 5); /* c0 d0 c1 d1 */
+  v128_t t2 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7); /* a2 b2 a3 b3 */
+  v128_t t3 = wasm_i32x4_shuffle(c, d, 2, 6, 3, 7); /* c2 d2 c3 d3 */
+  wasm_v128_store(out + 4 * w, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+  wasm_v128_store(out + 64 + 4 * w, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+  wasm_v128_store(out + 128 + 4 * w, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+  wasm_v128_store(out + 192 + 4 * w, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+}
+
+static void chacha_4blocks(const u32 k[8], u32 ctr, u32 n0, u32 n1, u32 n2, u8 out[256]) {
+  const v128_t i0 = wasm_i32x4_splat((int)C0), i1 = wasm_i32x4_splat((int)C1);
+  const v128_t i2 = wasm_i32x4_splat((int)C2), i3 = wasm_i32x4_splat((int)C3);
+  const v128_t i4 = wasm_i32x4_splat((int)k[0]), i5 = wasm_i32x4_splat((int)k[1]);
+  const v128_t i6 = wasm_i32x4_splat((int)k[2]), i7 = wasm_i32x4_splat((int)k[3]);
+  const v128_t i8 = wasm_i32x4_splat((int)k[4]), i9 = wasm_i32x4_splat((int)k[5]);
+  const v128_t i10 = wasm_i32x4_splat((int)k[6]), i11 = wasm_i32x4_splat((int)k[7]);
+  const v128_t i12 = wasm_i32x4_make((int)ctr, (int)(ctr + 1), (int)(ctr + 2), (int)(ctr + 3));
+  const v128_t i13 = wasm_i32x4_splat((int)n0), i14 = wasm_i32x4_splat((int)n1);
+  const v128_t i15 = wasm_i32x4_splat((int)n2);
+  v128_t x0 = i0, x1 = i1, x2 = i2, x3 = i3, x4 = i4, x5 = i5, x6 = i6, x7 = i7;
+  v128_t x8 = i8, x9 = i9, x10 = i10, x11 = i11, x12 = i12, x13 = i13, x14 = i14, x15 = i15;
+  for (int i = 0; i < 10; i++) {
+    VQR(x0, x4, x8, x12) VQR(x1, x5, x9, x13) VQR(x2, x6, x10, x14) VQR(x3, x7, x11, x15)
+    VQR(x0, x5, x10, x15) VQR(x1, x6, x11, x12) VQR(x2, x7, x8, x13) VQR(x3, x4, x9, x14)
   }
-  if (len > 0) {
-    u8 tail[64];
-    chacha_block(k, ctr, n0, n1, n2, ks);
-    for (int i = 0; i < 16; i++) st_le32(tail + 4 * i, ks[i]);
-    for (u32 i = 0; i < len; i++) data[i] ^= tail[i];
-    wipe(tail, sizeof tail);
+  store4(out, 0, wasm_i32x4_add(x0, i0), wasm_i32x4_add(x1, i1), wasm_i32x4_add(x2, i2),
+         wasm_i32x4_add(x3, i3));
+  store4(out, 4, wasm_i32x4_add(x4, i4), wasm_i32x4_add(x5, i5), wasm_i32x4_add(x6, i6),
+         wasm_i32x4_add(x7, i7));
+  store4(out, 8, wasm_i32x4_add(x8, i8), wasm_i32x4_add(x9, i9), wasm_i32x4_add(x10, i10),
+         wasm_i32x4_add(x11, i11));
+  store4(out, 12, wasm_i32x4_add(x12, i12), wasm_i32x4_add(x13, i13), wasm_i32x4_add(x14, i14),
+         wasm_i32x4_add(x15, i15));
+}
+
+/* XOR data[0..len) with the ChaCha20 key stream from block counter 1 (RFC 8439 §2.8), four blocks
+ * at a time. */
+static void chacha_xor(const u32 k[8], u32 n0, u32 n1, u32 n2, u8 *data, u32 len) {
+  u8 ks[256];
+  u32 ctr = 1;
+  while (len > 0) {
+    chacha_4blocks(k, ctr, n0, n1, n2, ks);
+    ctr += 4;
+    u32 n = len < 256 ? len : 256;
+    u32 i = 0;
+    for (; i + 16 <= n; i += 16) {
+      wasm_v128_store(data + i, wasm_v128_xor(wasm_v128_load(data + i), wasm_v128_load(ks + i)));
+    }
+    for (; i < n; i++) data[i] ^= ks[i];
+    data += n;
+    len -= n;
   }
   wipe(ks, sizeof ks);
 }
@@ -468,8 +524,14 @@ static int aead_open(aead *a, u32 aad_len, u32 len) {
 }
 
 /* Returns 0, or -1 (nothing done) for lengths outside the buffers. */
+/* Lengths outside the buffers: nothing is computed, and the key is wiped all the same. */
+static int refuse(void) {
+  wipe(KEY, sizeof KEY);
+  return -1;
+}
+
 EXPORT("xchacha_seal") int xchacha_seal(u32 aad_len, u32 len) {
-  if (aad_len > AAD_MAX || len > DATA_MAX - 16) return -1;
+  if (aad_len > AAD_MAX || len > DATA_MAX - 16) return refuse();
   aead a;
   xchacha_init(&a);
   aead_seal(&a, aad_len, len);
@@ -478,14 +540,14 @@ EXPORT("xchacha_seal") int xchacha_seal(u32 aad_len, u32 len) {
 
 /* Returns 1 (verified, decrypted), 0 (rejected), or -1 for lengths outside the buffers. */
 EXPORT("xchacha_open") int xchacha_open(u32 aad_len, u32 len) {
-  if (aad_len > AAD_MAX || len > DATA_MAX || len < 16) return -1;
+  if (aad_len > AAD_MAX || len > DATA_MAX || len < 16) return refuse();
   aead a;
   xchacha_init(&a);
   return aead_open(&a, aad_len, len);
 }
 
 EXPORT("chacha_seal") int chacha_seal(u32 aad_len, u32 len) {
-  if (aad_len > AAD_MAX || len > DATA_MAX - 16) return -1;
+  if (aad_len > AAD_MAX || len > DATA_MAX - 16) return refuse();
   aead a;
   chacha_init(&a);
   aead_seal(&a, aad_len, len);
@@ -493,7 +555,7 @@ EXPORT("chacha_seal") int chacha_seal(u32 aad_len, u32 len) {
 }
 
 EXPORT("chacha_open") int chacha_open(u32 aad_len, u32 len) {
-  if (aad_len > AAD_MAX || len > DATA_MAX || len < 16) return -1;
+  if (aad_len > AAD_MAX || len > DATA_MAX || len < 16) return refuse();
   aead a;
   chacha_init(&a);
   return aead_open(&a, aad_len, len);

@@ -9,7 +9,9 @@
  * short-message HMAC-SHA256 of sha256-hmac.ts: the ipad/opad states are computed once per PRK, so
  * an envelope costs exactly six compressions and, through `deriveEnvelopeKeysInto`, no allocation.
  * The result is checked against noble's `expand` and node:crypto's HKDF in test/kdf.test.ts, and
- * end to end by the SPEC vectors.
+ * end to end by the SPEC vectors. On Node the expansion after keying runs in WebAssembly
+ * (`setNativeEnvelopeKeys`, src/node/wasm-core.ts: 1.1 µs against 2.4 µs here), checked the same
+ * way (test/wasm-core.test.ts) and self-tested against `expandEnvelopeKeys` before it is installed.
  */
 import { INFO_BUNDLE_MAC_V1, INFO_ENVELOPE_V1 } from './labels.js';
 import {

@@ -112,9 +112,9 @@ export function createWasmCore(): WasmCore {
   const AAD_MAX = x.aad_max();
   const DATA_MAX = x.data_max();
   mem.set(INFO_ENVELOPE_V1, x.info_ptr());
-  // Host-order words: the module reads them as little-endian u32, so a big-endian host computes a
-  // wrong key schedule — which the self-test catches, and the portable path stays.
-  const states = new Int32Array(x.memory.buffer, STATES, 16);
+  // WebAssembly memory is little-endian whatever the host: words go in through a DataView.
+  const view = new DataView(x.memory.buffer);
+  const statesBytes = mem.subarray(STATES, STATES + 64);
   const outBoth = mem.subarray(OUT, OUT + 64);
   const outEk = mem.subarray(OUT, OUT + 32);
   const outCommitment = mem.subarray(OUT + 32, OUT + 64);
@@ -127,6 +127,10 @@ export function createWasmCore(): WasmCore {
     openIn: (aadLength: number, length: number) => number,
     js: Pick<AeadBackend, 'seal' | 'open'>,
   ): AeadBackend {
+    /*
+     * Unlike the JS core, an `out` that overlaps the input is accepted (as by OpenSSL): the input
+     * is copied into the module before anything is written to `out`.
+     */
     function load(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): void {
       mem.set(key, KEY);
       mem.set(nonce, NONCE);
@@ -146,7 +150,12 @@ export function createWasmCore(): WasmCore {
         return js.seal(key, nonce, aad, plaintext, out);
       if (out !== undefined) assertBytes('output', out, length + TAG_LENGTH);
       load(key, nonce, aad, plaintext);
-      sealIn(aad.length, length); // wipes KEY; DATA now holds ciphertext ‖ tag only
+      // Wipes KEY; DATA now holds ciphertext ‖ tag. -1 (lengths refused) cannot happen after the
+      // checks above; if the two ever disagreed, the plaintext must not come back as ciphertext.
+      if (sealIn(aad.length, length) !== 0) {
+        mem.fill(0, DATA, DATA + length);
+        throw new Error('session-seal: the WebAssembly core refused lengths it should take');
+      }
       const sealed = mem.subarray(DATA, DATA + length + TAG_LENGTH);
       if (out === undefined) return sealed.slice();
       out.set(sealed);
@@ -165,7 +174,8 @@ export function createWasmCore(): WasmCore {
       const length = sealed.length - TAG_LENGTH;
       if (out !== undefined) assertBytes('output', out, length);
       load(key, nonce, aad, sealed);
-      // 1: verified and decrypted in place; 0: the tag did not verify and nothing was decrypted.
+      // 1: verified and decrypted in place; 0: the tag did not verify and nothing was decrypted;
+      // -1 (lengths refused, impossible after the checks above): nothing was decrypted either.
       if (openIn(aad.length, sealed.length) !== 1) return null;
       const plaintext = mem.subarray(DATA, DATA + length);
       const dst = out ?? new Uint8Array(length);
@@ -183,15 +193,20 @@ export function createWasmCore(): WasmCore {
     ek: Uint8Array,
     commitment: Uint8Array,
   ): void {
-    states.set(keys.inner, 0);
-    states.set(keys.outer, 8);
-    mem.set(kid, KID);
-    mem.set(nonce, NONCE);
-    x.envelope_keys();
-    states.fill(0);
-    ek.set(outEk);
-    commitment.set(outCommitment);
-    outBoth.fill(0);
+    try {
+      for (let i = 0; i < 8; i++) {
+        view.setInt32(STATES + 4 * i, keys.inner[i] as number, true);
+        view.setInt32(STATES + 32 + 4 * i, keys.outer[i] as number, true);
+      }
+      mem.set(kid, KID);
+      mem.set(nonce, NONCE);
+      x.envelope_keys();
+      ek.set(outEk);
+      commitment.set(outCommitment);
+    } finally {
+      statesBytes.fill(0);
+      outBoth.fill(0);
+    }
   }
 
   return {
@@ -233,8 +248,10 @@ export function selfTestWasmCore(
   const pattern = (n: number, m: number) => Uint8Array.from({ length: n }, (_, i) => (i * m + 0x3b) & 0xff);
   const key = pattern(32, 0x4d);
   const nonce = pattern(24, 0x1f);
-  // Lengths across the 16-byte Poly1305 and 64-byte ChaCha20 blocks, up to the module's limit.
-  for (const length of [0, 1, 15, 16, 17, 63, 64, 65, 500, 2048, core.limits.data - TAG_LENGTH]) {
+  // Lengths across the 16-byte Poly1305 blocks and the 256-byte four-block ChaCha20 batches, up to
+  // the longest message the installed backend gives the module (WASM_SMALL_MESSAGE, 2 KiB); the
+  // module's own limit is covered by test/wasm-core.test.ts, not at every import.
+  for (const length of [0, 1, 15, 16, 17, 63, 64, 65, 255, 256, 257, 500, 2048]) {
     const aad = pattern(length % 97, 0x29);
     const plaintext = pattern(length, 0x65);
     const sealed = core.aead.seal(key, nonce, aad, plaintext);

@@ -23,7 +23,7 @@ function perCall(fn, n) {
   return ((performance.now() - t0) * 1000) / n;
 }
 
-console.log('bytes  ' + backends.map((b) => `${b.name} open/seal`.padStart(20)).join(''));
+console.log(`bytes  ${backends.map((b) => `${b.name} open/seal`.padStart(20)).join('')}`);
 for (const size of [256, 512, 1024, 2048, 3072, 4096, 8192, 16384, 65536]) {
   const plaintext = randomBytes(size);
   const sealed = opensslAead.seal(key, nonce, aad, plaintext);
@@ -34,5 +34,5 @@ for (const size of [256, 512, 1024, 2048, 3072, 4096, 8192, 16384, 65536]) {
     const seal = perCall(() => b.seal(key, nonce, aad, plaintext), n);
     return `${open.toFixed(2)}/${seal.toFixed(2)}`.padStart(20);
   });
-  console.log(String(size).padStart(5) + '  ' + cells.join(''));
+  console.log(`${String(size).padStart(5)}  ${cells.join('')}`);
 }

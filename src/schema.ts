@@ -509,9 +509,9 @@ function prepareContext(raw: unknown, ctx: z.core.$RefinementCtx): unknown {
   const keys = Object.keys(raw);
   // Copy only when there is something to drop. A context from JSON.parse (every unseal) never has
   // an `undefined` member, and zod's object parser builds a new output object either way. A
-  // non-enumerable or symbol-keyed own member is dropped too: zod reads members by name, and only
-  // enumerable ones count as members (SPEC §8, as JSON.stringify sees them).
-  let drop = Reflect.ownKeys(raw).length !== keys.length;
+  // non-enumerable own member is dropped too: zod reads members by name, and only enumerable ones
+  // count as members (SPEC §8, as JSON.stringify sees them). Symbol keys zod never reads.
+  let drop = Object.getOwnPropertyNames(raw).length !== keys.length;
   for (const key of keys) {
     if (key === '__proto__') {
       fail(ctx.issues, 'forbidden_key', [key]);

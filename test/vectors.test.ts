@@ -5,8 +5,10 @@
  * with the same key and nonce, and reject every negative vector with exactly the expected code.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { deriveEnvelopeKeys } from '../src/crypto/kdf.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getAeadBackend, nobleAead, setAeadBackend } from '../src/crypto/aead.js';
+import { nativeEnvelopeOpenInUse, setNativeEnvelopeOpen } from '../src/crypto/envelope-open.js';
+import { deriveEnvelopeKeys, setNativeEnvelopeKeys } from '../src/crypto/kdf.js';
 import { INFO_BUNDLE_MAC_V1, INFO_ENVELOPE_V1, SALT_V1 } from '../src/crypto/labels.js';
 import { buildAad } from '../src/envelope/aad.js';
 import {
@@ -24,6 +26,8 @@ import { unsealSession } from '../src/envelope/unseal.js';
 import { ERROR_CODES, type SessionSealErrorCode, type ValidationIssue } from '../src/errors.js';
 import { generateKey, importKey, keyPrk, kidFromText, type MasterKey } from '../src/keys/key.js';
 import { createKeyring, type Keyring, type KeyStatus } from '../src/keys/keyring.js';
+import { installNodeAead, WASM_SMALL_MESSAGE } from '../src/node/aead.js';
+import { installWasmCore } from '../src/node/wasm-core.js';
 import type { SessionState } from '../src/schema.js';
 import { expectCode } from './helpers/expect-code.js';
 
@@ -199,5 +203,35 @@ describe.each(file.negative.map((v) => [v.name, v] as const))('negative vector %
     if (v.expectedIssues !== undefined) {
       expect(err).toHaveProperty('issues', v.expectedIssues);
     }
+  });
+});
+
+/*
+ * The same vectors with the Node entry's fast paths installed as it installs them: the WebAssembly
+ * key schedule, the node+wasm AEAD, and the one-call envelope open (crypto/envelope-open.ts) —
+ * every positive vector opens and reseals byte for byte, every negative one fails with its code.
+ */
+describe('with the Node fast paths installed (WebAssembly key schedule, AEAD and envelope open)', () => {
+  beforeAll(() => {
+    const wasm = installWasmCore();
+    if (wasm === undefined || !installNodeAead(wasm.aead)) throw new Error('fast paths unavailable');
+    setNativeEnvelopeOpen(getAeadBackend(), wasm.envelopeOpen(WASM_SMALL_MESSAGE));
+    expect(nativeEnvelopeOpenInUse()).toBe(true);
+  });
+  afterAll(() => {
+    setNativeEnvelopeOpen(undefined);
+    setNativeEnvelopeKeys(undefined);
+    setAeadBackend(nobleAead);
+  });
+
+  it.each(file.positive.map((v) => [v.name, v] as const))('positive %s', (_name, v) => {
+    const key = importKey(v.kid, fromHex(v.masterKey));
+    expect(unsealSession(v.sealed, createKeyring({ primary: key }))).toEqual(v.state);
+    expect(sealValidated(v.state, key, fromHex(v.nonce))).toEqual(v.sealed);
+  });
+
+  it.each(file.negative.map((v) => [v.name, v] as const))('negative %s', (_name, v) => {
+    const err = expectCode(() => unsealSession(inputOf(v), keyringOf(v.keyring)), v.expectedCode);
+    if (v.expectedIssues !== undefined) expect(err).toHaveProperty('issues', v.expectedIssues);
   });
 });

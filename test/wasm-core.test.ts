@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { coreAead, getAeadBackend, nobleAead, setAeadBackend } from '../src/crypto/aead.js';
+import { nativeEnvelopeOpenInUse, setNativeEnvelopeOpen } from '../src/crypto/envelope-open.js';
 import {
   deriveEnvelopeKeys,
   expandEnvelopeKeys,
@@ -208,14 +209,71 @@ describe('the envelope key schedule (SPEC §4.3)', () => {
   });
 });
 
-describe('memory hygiene', () => {
-  /** Indices where the memory differs from `before`. */
-  function changed(before: Uint8Array): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < before.length; i++) if (core.memory[i] !== before[i]) out.push(i);
-    return out;
-  }
+describe('the one-call envelope open (SPEC §7 steps 4–5)', () => {
+  const open = core.envelopeOpen(WASM_SMALL_MESSAGE);
 
+  it('opens what the portable code sealed; a wrong commitment, tag or AAD is false; too long is not taken', () => {
+    fc.assert(
+      fc.property(
+        bytes(32),
+        bytes(8),
+        bytes(24),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.integer({ min: 0, max: WASM_SMALL_MESSAGE }),
+        fc.nat(),
+        (prk, kid, nonce, aad, n, bit) => {
+          const { ek, commitment } = deriveEnvelopeKeys(prk, kid, nonce);
+          const plaintext = filled(n, n + 7);
+          const body = nobleAead.seal(ek, nonce, aad, plaintext);
+          const keys = keyHmac(prk);
+          const out = new Uint8Array(n);
+          expect(open(keys, kid, nonce, commitment, aad, body, out)).toBe(true);
+          expect(toHex(out)).toBe(toHex(plaintext));
+          const flip = (b: Uint8Array) => {
+            const c = Uint8Array.from(b);
+            const i = bit % (c.length * 8);
+            c[i >>> 3] = (c[i >>> 3] as number) ^ (1 << (i & 7));
+            return c;
+          };
+          expect(open(keys, kid, nonce, flip(commitment), aad, body, new Uint8Array(n))).toBe(false);
+          expect(open(keys, kid, nonce, commitment, aad, flip(body), new Uint8Array(n))).toBe(false);
+          if (aad.length > 0)
+            expect(open(keys, kid, nonce, commitment, flip(aad), body, new Uint8Array(n))).toBe(false);
+        },
+      ),
+      { numRuns: 100 },
+    );
+    const long = new Uint8Array(WASM_SMALL_MESSAGE + 17);
+    const keys = keyHmac(new Uint8Array(32));
+    const none = new Uint8Array(0);
+    expect(
+      open(
+        keys,
+        new Uint8Array(8),
+        new Uint8Array(24),
+        new Uint8Array(32),
+        none,
+        long,
+        new Uint8Array(WASM_SMALL_MESSAGE + 1),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('is used only while the AEAD backend it came with is installed', () => {
+    const installed = installWasmCore();
+    expect(installNodeAead(installed?.aead)).toBe(true);
+    setNativeEnvelopeOpen(getAeadBackend(), installed?.envelopeOpen(WASM_SMALL_MESSAGE));
+    try {
+      expect(nativeEnvelopeOpenInUse()).toBe(true);
+      setAeadBackend(nobleAead);
+      expect(nativeEnvelopeOpenInUse()).toBe(false);
+    } finally {
+      setNativeEnvelopeOpen(undefined);
+    }
+  });
+});
+
+describe('memory hygiene', () => {
   it('leaves no key, key schedule or plaintext byte anywhere in its memory (stack included)', () => {
     // A fresh instance: its memory is all zero except INFO, written at creation.
     const fresh = createWasmCore();
@@ -245,6 +303,20 @@ describe('memory hygiene', () => {
         }
       }
     }
+    const fusedPrk = filled(32, seedOf());
+    const fusedKid = filled(8, seedOf());
+    const fusedNonce = filled(24, seedOf());
+    const derived = deriveEnvelopeKeys(fusedPrk, fusedKid, fusedNonce);
+    const fusedPlaintext = filled(650, seedOf());
+    plaintexts.push(fusedPlaintext);
+    const fusedBody = nobleAead.seal(derived.ek, fusedNonce, new Uint8Array(0), fusedPlaintext);
+    const fusedOpen = fresh.envelopeOpen(WASM_SMALL_MESSAGE);
+    const fusedOut = new Uint8Array(650);
+    const fusedRun = (commitment: Uint8Array) =>
+      fusedOpen(keyHmac(fusedPrk), fusedKid, fusedNonce, commitment, new Uint8Array(0), fusedBody, fusedOut);
+    expect(fusedRun(new Uint8Array(32))).toBe(false);
+    // Last, so that a plaintext left in DATA would still be there to find.
+    expect(fusedRun(derived.commitment)).toBe(true);
     fresh.envelopeKeys(
       keyHmac(filled(32, seedOf())),
       filled(8, seedOf()),

@@ -38,7 +38,7 @@ static u8 NONCE[24];        /* XChaCha20 nonce / envelope nonce N */
 static u8 KID[8];           /* envelope kid */
 static u8 INFO[24];         /* INFO_ENVELOPE_V1 (SPEC §4.2), written once by the glue */
 static u32 STATES[16];      /* HMAC(PRK) inner state [0..8), outer state [8..16) */
-static u8 OUT[64];          /* EK ‖ COMMITMENT */
+static u8 OUT[64];          /* EK ‖ COMMITMENT (envelope_keys); the envelope's COMMITMENT (envelope_open) */
 static u8 AAD[AAD_MAX];
 static u8 DATA[DATA_MAX];   /* plaintext / ciphertext ‖ tag, in place */
 
@@ -150,7 +150,8 @@ static void hmac_two_blocks(const u8 padded[128], u8 out[32]) {
  * T(1) = HMAC(PRK, info ‖ 0x01) and T(2) = HMAC(PRK, T(1) ‖ info ‖ 0x02) (RFC 5869 §2.3).
  * info is 56 bytes, so T(1)'s message is 57 bytes and T(2)'s 89: two padded blocks each.
  */
-EXPORT("envelope_keys") void envelope_keys(void) {
+/* EK ‖ COMMITMENT into out[0..64). */
+static void derive(u8 out[64]) {
   u8 m[128];
   __builtin_memcpy(m, INFO, 24);
   __builtin_memcpy(m + 24, KID, 8);
@@ -159,9 +160,9 @@ EXPORT("envelope_keys") void envelope_keys(void) {
   m[57] = 0x80;
   for (int i = 58; i < 124; i++) m[i] = 0;
   st_be32(m + 124, (64 + 57) * 8);
-  hmac_two_blocks(m, OUT);
+  hmac_two_blocks(m, out);
 
-  __builtin_memcpy(m, OUT, 32);
+  __builtin_memcpy(m, out, 32);
   __builtin_memcpy(m + 32, INFO, 24);
   __builtin_memcpy(m + 56, KID, 8);
   __builtin_memcpy(m + 64, NONCE, 24);
@@ -169,8 +170,13 @@ EXPORT("envelope_keys") void envelope_keys(void) {
   m[89] = 0x80;
   for (int i = 90; i < 124; i++) m[i] = 0;
   st_be32(m + 124, (64 + 89) * 8);
-  hmac_two_blocks(m, OUT + 32);
+  hmac_two_blocks(m, out + 32);
   wipe(m, sizeof m);
+}
+
+EXPORT("envelope_keys") void envelope_keys(void) {
+  derive(OUT);
+  wipe(STATES, sizeof STATES);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -559,4 +565,32 @@ EXPORT("chacha_open") int chacha_open(u32 aad_len, u32 len) {
   aead a;
   chacha_init(&a);
   return aead_open(&a, aad_len, len);
+}
+
+/*
+ * SPEC §7 steps 4–5 in one call, so that EK never leaves this memory: derive EK ‖ COMMITMENT from
+ * STATES, KID and NONCE (24 bytes); compare COMMITMENT with the envelope's, OUT[32..64), in
+ * constant time; only if equal, open DATA[0..len) = ciphertext ‖ tag under EK and NONCE. Returns
+ * 1 with the plaintext in DATA, 0 (commitment or tag wrong: nothing decrypted), or -1 for lengths
+ * outside the buffers. STATES, EK and the AEAD state are wiped either way.
+ */
+EXPORT("envelope_open") int envelope_open(u32 aad_len, u32 len) {
+  if (aad_len > AAD_MAX || len > DATA_MAX || len < 16) {
+    wipe(STATES, sizeof STATES);
+    return refuse();
+  }
+  u8 keys[64];
+  derive(keys);
+  wipe(STATES, sizeof STATES);
+  u32 diff = 0;
+  for (int i = 0; i < 32; i++) diff |= (u32)(keys[32 + i] ^ OUT[32 + i]);
+  int ok = 0;
+  if (diff == 0) {
+    __builtin_memcpy(KEY, keys, 32);
+    aead a;
+    xchacha_init(&a);
+    ok = aead_open(&a, aad_len, len); /* wipes KEY and its state */
+  }
+  wipe(keys, sizeof keys);
+  return ok;
 }

@@ -1,7 +1,8 @@
 /**
  * XChaCha20-Poly1305 behind a swappable backend. The portable backend is noble (everywhere); on
- * Node an entry point may install a backend built on `node:crypto` (src/node/aead.ts) that must give
- * byte-identical results — it is proven against the same vectors. The core never imports `node:`.
+ * Node an entry point may install a faster one (src/node/aead.ts: WebAssembly for short messages,
+ * `node:crypto` for long ones) that must give byte-identical results — it is proven against the
+ * same vectors. The core never imports `node:`.
  */
 import { xchachaOpenInto, xchachaSealInto } from './chacha20-poly1305.js';
 import { xchachaOpen, xchachaSeal } from './noble.js';
@@ -39,8 +40,9 @@ export const nobleAead: AeadBackend = Object.freeze({
 });
 
 /**
- * @internal The allocation-free core (crypto/chacha20-poly1305.ts), used by the Node backend for
- * short messages; a backend of its own so the vectors and properties can run on it directly.
+ * @internal The allocation-free JS core (crypto/chacha20-poly1305.ts): the Node backend's short
+ * path when WebAssembly is unavailable, the reference the WebAssembly core is self-tested against,
+ * and a backend of its own so the vectors and properties can run on it directly.
  */
 export const coreAead: AeadBackend = Object.freeze({
   name: 'core',

@@ -56,8 +56,8 @@ export function nativeEnvelopeKeysInUse(): boolean {
   return native !== undefined;
 }
 
-/** The keyed HMAC state of a PRK, computed once per PRK object (SPEC §4.3 "MAY be cached"). */
-function keysFor(prk: Uint8Array): HmacKeys {
+/** @internal The keyed HMAC state of a PRK, computed once per PRK object (SPEC §4.3 "MAY be cached"). */
+export function hmacKeysOf(prk: Uint8Array): HmacKeys {
   let k = keyed.get(prk);
   if (k === undefined) {
     k = keyHmac(prk);
@@ -119,7 +119,7 @@ export function deriveEnvelopeKeysInto(
     throw new RangeError('kid must be 8 bytes and nonce 24 bytes');
   }
   if (ek.length !== 32 || commitment.length !== 32) throw new RangeError('outputs must be 32 bytes');
-  const keys = keysFor(prk);
+  const keys = hmacKeysOf(prk);
   if (native !== undefined) native(keys, kid, nonce, ek, commitment);
   else expandEnvelopeKeys(keys, kid, nonce, ek, commitment);
 }
@@ -168,7 +168,7 @@ export function expandEnvelopeKeys(
 /** Bundle MAC key (SPEC §4.3, §10). L = 32 = HashLen: T(1), a 35-byte message. */
 export function deriveBundleMacKey(prk: Uint8Array, kid: Uint8Array): Uint8Array {
   if (kid.length !== KID_LENGTH) throw new RangeError('kid must be 8 bytes');
-  const keys = keysFor(prk); // before MSG is written: keying uses the same scratch
+  const keys = hmacKeysOf(prk); // before MSG is written: keying uses the same scratch
   const length = INFO_BUNDLE_MAC_V1.length + KID_LENGTH + 1;
   const out = new Uint8Array(32);
   MSG.set(INFO_BUNDLE_MAC_V1, 0);

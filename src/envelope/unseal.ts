@@ -1,7 +1,6 @@
 /** Unsealing one sealed record (SPEC §7). The order of the steps is the security argument. */
-import { assertNotInBackend, backendOpen } from '../crypto/aead.js';
-import { deriveEnvelopeKeysInto } from '../crypto/kdf.js';
-import { equalBytes } from '../crypto/noble.js';
+import { assertNotInBackend } from '../crypto/aead.js';
+import { openEnvelope } from '../crypto/envelope-open.js';
 import { scratchBytes } from '../encoding/scratch.js';
 import { utf8Decode } from '../encoding/utf8.js';
 import { DecryptionFailedError, SessionInvalidError } from '../errors.js';
@@ -33,16 +32,17 @@ export function unsealSession(sealed: unknown, keyring: Keyring, options?: Unsea
 export function openContext(parsed: ParsedRecord, keyring: Keyring): unknown {
   assertNotInBackend();
   const key = keyring.openingKey(parsed.kidText);
-  const ek = EK;
-  let plaintext: Uint8Array | null;
-  try {
-    deriveEnvelopeKeysInto(keyPrk(key), parsed.kid, parsed.nonce, ek, COMMITMENT);
-    if (!equalBytes(COMMITMENT, parsed.commitment)) throw new DecryptionFailedError();
-    const aad = buildAadFromText(parsed.header, parsed.sessionId, parsed.createdAt, parsed.lastAccess);
-    plaintext = backendOpen(ek, parsed.nonce, aad, parsed.body, plaintextBytes(parsed.body));
-  } finally {
-    ek.fill(0);
-  }
+  const aad = buildAadFromText(parsed.header, parsed.sessionId, parsed.createdAt, parsed.lastAccess);
+  // Commitment first, then the tag (crypto/envelope-open.ts); either failing is the same error.
+  const plaintext = openEnvelope(
+    keyPrk(key),
+    parsed.kid,
+    parsed.nonce,
+    parsed.commitment,
+    aad,
+    parsed.body,
+    plaintextBytes(parsed.body),
+  );
   if (plaintext === null) throw new DecryptionFailedError();
   let context: Record<string, unknown>;
   try {
@@ -56,13 +56,6 @@ export function openContext(parsed: ParsedRecord, keyring: Keyring): unknown {
     context,
   };
 }
-
-/*
- * EK and the recomputed commitment of the envelope being opened (SPEC §4.3): reused, since every
- * allocation costs here; EK is wiped in openContext's `finally`, the commitment is public.
- */
-const EK = new Uint8Array(32);
-const COMMITMENT = new Uint8Array(32);
 
 /*
  * Plaintext scratch: the AEAD writes into it, parseContext turns it into a string, and it is wiped

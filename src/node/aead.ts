@@ -3,17 +3,20 @@
  *
  * draft-irtf-cfrg-xchacha-03 §2.3 defines AEAD_XChaCha20_Poly1305 as: subkey = HChaCha20(key,
  * nonce[0..16)), then RFC 8439 ChaCha20-Poly1305 under that subkey with the 12-byte nonce
- * 0x00000000 ‖ nonce[16..24). Two implementations, chosen by message length:
- * - up to SMALL_MESSAGE bytes, the allocation-free JS core (crypto/chacha20-poly1305.ts), or up
- *   to WASM_SMALL_MESSAGE bytes its WebAssembly build (src/node/wasm-core.ts) when the Node
- *   entry could install that. A node:crypto call has a fixed cost — an OpenSSL context, and three ArrayBuffers (update,
- *   final, getAuthTag) that V8 must hand to its sweeper — which dominates short messages;
- * - above it, HChaCha20 from the core, then OpenSSL's 'chacha20-poly1305', whose per-byte speed wins.
- * SMALL_MESSAGE is where the JS core and OpenSSL cross on the 2-vCPU machine `npm run bench` runs
- * on: 1 KiB when V8's ArrayBuffer sweeper is idle (js 8.3 µs, OpenSSL 9.6 µs), about 3 KiB when
- * it is busy; `node bench/aead-crossover.mjs` prints all three implementations by size. Both give the same bytes; test/crypto-kat.test.ts runs the
- * Wycheproof and draft vectors through each (`opensslAead` is the long-message path on its own),
- * and `installNodeAead` re-checks the draft vector at run time before switching.
+ * 0x00000000 ‖ nonce[16..24). The backend picks by message length:
+ * - short messages go to the WebAssembly core (src/node/wasm-core.ts) up to WASM_SMALL_MESSAGE
+ *   bytes when the Node entry could install it, else to the allocation-free JS core
+ *   (crypto/chacha20-poly1305.ts) up to SMALL_MESSAGE bytes. A node:crypto call has a fixed
+ *   cost — an OpenSSL context, and three ArrayBuffers (update, final, getAuthTag) that V8 must
+ *   hand to its sweeper — which dominates short messages;
+ * - longer ones get HChaCha20 from the JS core, then OpenSSL's 'chacha20-poly1305', whose
+ *   per-byte speed wins.
+ * The thresholds are where the curves cross on the 2-vCPU machine `npm run bench` runs on (JS
+ * core against OpenSSL: 1 KiB when V8's ArrayBuffer sweeper is idle, about 3 KiB when it is busy;
+ * WebAssembly against OpenSSL: 2–4 KiB); `node bench/aead-crossover.mjs` prints all three by
+ * size. All give the same bytes: test/crypto-kat.test.ts runs the Wycheproof and draft vectors
+ * through each (`opensslAead` is the long-message path on its own), and `installNodeAead`
+ * re-checks the draft vector at run time before switching.
  */
 import {
   type CipherChaCha20Poly1305,

@@ -27,6 +27,7 @@ import {
   xchachaOpenInto,
   xchachaSealInto,
 } from '../crypto/chacha20-poly1305.js';
+import type { NativeEnvelopeOpen } from '../crypto/envelope-open.js';
 import { expandEnvelopeKeys, setNativeEnvelopeKeys } from '../crypto/kdf.js';
 import { INFO_ENVELOPE_V1 } from '../crypto/labels.js';
 import { type HmacKeys, keyHmac } from '../crypto/sha256-hmac.js';
@@ -45,6 +46,7 @@ interface CoreExports {
   aad_max(): number;
   data_max(): number;
   envelope_keys(): void;
+  envelope_open(aadLength: number, length: number): number;
   xchacha_seal(aadLength: number, length: number): number;
   xchacha_open(aadLength: number, length: number): number;
   chacha_seal(aadLength: number, length: number): number;
@@ -68,6 +70,11 @@ export interface WasmCore {
     ek: Uint8Array,
     commitment: Uint8Array,
   ) => void;
+  /**
+   * SPEC §7 steps 4–5 in one call (crypto/envelope-open.ts's `NativeEnvelopeOpen`) for bodies up to
+   * `maxPlaintext` + 16 bytes: EK is derived, used and wiped inside the module.
+   */
+  readonly envelopeOpen: (maxPlaintext: number) => NativeEnvelopeOpen;
   /** @internal The whole linear memory, for the residue test. */
   readonly memory: Uint8Array;
   /** @internal Longest AAD and longest ciphertext ‖ tag the module takes. */
@@ -186,6 +193,39 @@ export function createWasmCore(): WasmCore {
     return Object.freeze({ name, seal, open });
   }
 
+  function writeStates(keys: HmacKeys): void {
+    for (let i = 0; i < 8; i++) {
+      view.setInt32(STATES + 4 * i, keys.inner[i] as number, true);
+      view.setInt32(STATES + 32 + 4 * i, keys.outer[i] as number, true);
+    }
+  }
+
+  function envelopeOpen(maxPlaintext: number): NativeEnvelopeOpen {
+    const maxBody = Math.min(maxPlaintext + TAG_LENGTH, DATA_MAX);
+    return (keys, kid, nonce, commitment, aad, body, out) => {
+      if (body.length > maxBody || body.length < TAG_LENGTH || aad.length > AAD_MAX) return undefined;
+      const length = body.length - TAG_LENGTH;
+      if (out.length !== length) throw new RangeError('output must be the plaintext length');
+      try {
+        writeStates(keys);
+        mem.set(kid, KID);
+        mem.set(nonce, NONCE);
+        mem.set(commitment, OUT + 32);
+        mem.set(aad, AAD);
+        mem.set(body, DATA);
+        // 1: commitment and tag verified, plaintext in DATA; 0: not, nothing decrypted.
+        if (x.envelope_open(aad.length, body.length) !== 1) return false;
+        const plaintext = mem.subarray(DATA, DATA + length);
+        out.set(plaintext);
+        plaintext.fill(0);
+        return true;
+      } finally {
+        statesBytes.fill(0);
+        outBoth.fill(0);
+      }
+    };
+  }
+
   function envelopeKeys(
     keys: HmacKeys,
     kid: Uint8Array,
@@ -194,10 +234,7 @@ export function createWasmCore(): WasmCore {
     commitment: Uint8Array,
   ): void {
     try {
-      for (let i = 0; i < 8; i++) {
-        view.setInt32(STATES + 4 * i, keys.inner[i] as number, true);
-        view.setInt32(STATES + 32 + 4 * i, keys.outer[i] as number, true);
-      }
+      writeStates(keys);
       mem.set(kid, KID);
       mem.set(nonce, NONCE);
       x.envelope_keys();
@@ -210,6 +247,7 @@ export function createWasmCore(): WasmCore {
   }
 
   return {
+    envelopeOpen,
     aead: aeadOf('wasm', 24, x.xchacha_seal, x.xchacha_open, {
       seal: xchachaSealInto,
       open: xchachaOpenInto,
@@ -267,7 +305,20 @@ export function selfTestWasmCore(
   const b = [new Uint8Array(32), new Uint8Array(32)] as const;
   core.envelopeKeys(keys, kid, nonce, a[0], a[1]);
   reference.envelopeKeys(keys, kid, nonce, b[0], b[1]);
-  return sameBytes(a[0], b[0]) && sameBytes(a[1], b[1]);
+  if (!sameBytes(a[0], b[0]) || !sameBytes(a[1], b[1])) return false;
+  // The one-call open: an envelope body sealed by the reference opens; a wrong commitment or tag
+  // does not.
+  const open = core.envelopeOpen(2048);
+  const aad = pattern(130, 0x29);
+  const plaintext = pattern(500, 0x65);
+  const body = reference.aead.seal(b[0], nonce, aad, plaintext);
+  const out = new Uint8Array(plaintext.length);
+  if (open(keys, kid, nonce, b[1], aad, body, out) !== true || !sameBytes(out, plaintext)) return false;
+  const wrong = Uint8Array.from(b[1]);
+  wrong[0] = (wrong[0] as number) ^ 1;
+  if (open(keys, kid, nonce, wrong, aad, body, out) !== false) return false;
+  body[body.length - 1] = (body[body.length - 1] as number) ^ 1;
+  return open(keys, kid, nonce, b[1], aad, body, out) === false;
 }
 
 /**

@@ -23,6 +23,7 @@ import { BUNDLE_FORMAT_V1 } from './format.js';
 const HEAD = `{"format":${JSON.stringify(BUNDLE_FORMAT_V1)},\n"entries":[\n`;
 const TAIL_MARK = '\n],\n"integrity":';
 const TAIL = /^(\{[^{}]*\})\}\n?$/;
+const COMMA = 0x2c;
 
 /** A line was not one JSON value: the caller must use the general parser instead. */
 export class LayoutMiss extends Error {
@@ -78,13 +79,11 @@ export function splitBundleLines(text: string, maxEntries: number): LineBundle |
         }
       }
       const stop = index < last ? text.indexOf('\n', start) : end;
-      let line = text.slice(start, stop);
+      // Every line but the last ends with the comma that separates it from the next entry.
+      if (index < last && text.charCodeAt(stop - 1) !== COMMA) throw new LayoutMiss();
+      const line = text.slice(start, index < last ? stop - 1 : stop);
       next = index + 1;
       start = stop + 1;
-      if (index < last) {
-        if (!line.endsWith(',')) throw new LayoutMiss();
-        line = line.slice(0, -1);
-      }
       try {
         return JSON.parse(line);
       } catch {

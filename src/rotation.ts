@@ -14,10 +14,10 @@ import {
   type SealedSessionState,
 } from './envelope/format.js';
 import { assertKeyring, sealValidated } from './envelope/seal.js';
-import { openContext } from './envelope/unseal.js';
+import { openContext, validateOpened } from './envelope/unseal.js';
 import { isSessionSealError, type SessionSealErrorCode } from './errors.js';
 import type { Keyring } from './keys/keyring.js';
-import { type ValidateOptions, validateSessionState } from './schema.js';
+import type { ValidateOptions } from './schema.js';
 
 export type RotateOptions = ValidateOptions;
 
@@ -149,7 +149,7 @@ function rotateParsed(
     const sealedContext = encodeBase64url(parsed.envelope);
     return { status: 'current', sealed: { sessionId, metadata: { createdAt, lastAccess }, sealedContext } };
   }
-  const valid = validateSessionState(openContext(parsed, keyring), options);
+  const valid = validateOpened(openContext(parsed, keyring), options);
   // The clear fields are the parsed strings, byte for byte; only the context comes from validation.
   const state = { sessionId, metadata: { createdAt, lastAccess }, context: valid.context };
   return { status: 'rotated', sealed: sealValidated(state, keyring.sealingKey(), randomBytes(NONCE_LENGTH)) };

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SessionInvalidError, type ValidationIssue } from '../src/errors.js';
 import {
+  checkOpenedSessionState,
   checkSessionState,
   isIsoDateTime,
   SCHEMA_ISSUE_CODES,
@@ -1345,3 +1346,59 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+describe('checkOpenedSessionState (unsealed records) is checkSessionState', () => {
+  // Contexts as unsealing produces them: JSON.parse of text, any members, sometimes an own
+  // `__proto__` (JSON.parse creates one from the text), invalid values, deep nesting.
+  const member = fc.oneof(
+    fc.constantFrom('n8nApiUrl', 'n8nApiKey', 'instanceId', 'sessionId', 'metadata', 'n8nApiTimeout'),
+    fc.constantFrom('n8nApiMaxRetries', 'n8nMcpAccessToken', 'uiAppsEnabled', '__proto__', 'extra'),
+    fc.string({ maxLength: 6 }),
+  );
+  const value = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.constantFrom('https://acme.app.n8n.cloud/api/v1', 'http://169.254.169.254/', N8N_KEY, 'placeholder'),
+    fc.constant(JSON.parse('{"__proto__":{"x":1}}') as unknown),
+  );
+  const contextText = fc
+    .tuple(fc.boolean(), fc.array(fc.tuple(member, value), { maxLength: 8 }))
+    .map(([valid, extra]) => {
+      const parts = valid
+        ? [`"n8nApiUrl":"https://acme.app.n8n.cloud/api/v1"`, `"n8nApiKey":"${N8N_KEY}"`]
+        : [];
+      for (const [k, v] of extra) parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+      return `{${parts.join(',')}}`;
+    });
+
+  it('same result, issues and value for any JSON-parsed context, both URL policies (property)', () => {
+    fc.assert(
+      fc.property(
+        contextText,
+        fc.constantFrom<ValidateOptions | undefined>(undefined, { urlPolicy: 'strict' }),
+        (text, options) => {
+          const record = {
+            sessionId: SESSION_ID,
+            metadata: base().metadata as never,
+            context: JSON.parse(text),
+          };
+          const opened = checkOpenedSessionState(record, options);
+          const general = checkSessionState({ ...record, context: JSON.parse(text) }, options);
+          expect(opened).toEqual(general);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('an own __proto__ in the context is still forbidden_key', () => {
+    const record = {
+      sessionId: SESSION_ID,
+      metadata: base().metadata as never,
+      context: JSON.parse(`{"__proto__":{},"n8nApiUrl":"https://a.io","n8nApiKey":"k"}`),
+    };
+    expect(checkOpenedSessionState(record)).toEqual({
+      ok: false,
+      issues: [{ path: ['context', '__proto__'], code: 'forbidden_key' }],
+    });
+  });
+});

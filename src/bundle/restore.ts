@@ -14,7 +14,7 @@ import {
   SessionLimitError,
 } from '../errors.js';
 import type { Keyring } from '../keys/keyring.js';
-import { checkSessionState, type SessionState, timeValue, type UrlPolicy } from '../schema.js';
+import { checkOpenedSessionState, type SessionState, timeValue, type UrlPolicy } from '../schema.js';
 import {
   checkIntegrity,
   type IntegrityResult,
@@ -117,7 +117,7 @@ function restorer(keyring: Keyring, rules: RestoreRules) {
         let restored = false;
         try {
           if (now - timeValue(p.lastAccess) > timeout) throw new SessionExpiredError();
-          const checked = checkSessionState(record, validate);
+          const checked = checkOpenedSessionState(record, validate);
           if (!checked.ok) throw new SessionInvalidError(checked.issues);
           sessions.push(checked.value);
           restored = true;

@@ -6,7 +6,12 @@ import { utf8Decode } from '../encoding/utf8.js';
 import { DecryptionFailedError, SessionInvalidError } from '../errors.js';
 import { keyPrk } from '../keys/key.js';
 import type { Keyring } from '../keys/keyring.js';
-import { type SessionState, type ValidateOptions, validateSessionState } from '../schema.js';
+import {
+  checkOpenedSessionState,
+  type OpenedRecord,
+  type SessionState,
+  type ValidateOptions,
+} from '../schema.js';
 import { buildAadFromText } from './aad.js';
 import { type ParsedRecord, parseSealedRecord, TAG_LENGTH } from './format.js';
 import { assertKeyring } from './seal.js';
@@ -22,14 +27,14 @@ export type UnsealOptions = ValidateOptions;
 export function unsealSession(sealed: unknown, keyring: Keyring, options?: UnsealOptions): SessionState {
   assertKeyring(keyring);
   const parsed = parseSealedRecord(sealed, true); // opened and dropped before any other parse
-  return validateSessionState(openContext(parsed, keyring), options);
+  return validateOpened(openContext(parsed, keyring), options);
 }
 
 /**
  * @internal SPEC §7 steps 3–5: exact kid lookup, commitment (constant time), AEAD open, strict
  * UTF-8 + JSON. Returns the unvalidated record object for step 6.
  */
-export function openContext(parsed: ParsedRecord, keyring: Keyring): unknown {
+export function openContext(parsed: ParsedRecord, keyring: Keyring): OpenedRecord {
   assertNotInBackend();
   const key = keyring.openingKey(parsed.kidText);
   const aad = buildAadFromText(parsed.header, parsed.sessionId, parsed.createdAt, parsed.lastAccess);
@@ -67,6 +72,13 @@ const plaintextScratch = scratchBytes(192 * 1024);
 /** Output memory for opening `body` (ciphertext ‖ tag; at least a tag long, SPEC §7 step 2). */
 function plaintextBytes(body: Uint8Array): Uint8Array {
   return plaintextScratch(body.length - TAG_LENGTH);
+}
+
+/** SPEC §7 step 6 on an opened record: the validated state, or ERR_SESSION_INVALID. */
+export function validateOpened(record: OpenedRecord, options?: ValidateOptions): SessionState {
+  const checked = checkOpenedSessionState(record, options);
+  if (!checked.ok) throw new SessionInvalidError(checked.issues);
+  return checked.value;
 }
 
 /** SPEC §5.5: strict UTF-8, JSON, must be an object. Runs only on authenticated bytes. */

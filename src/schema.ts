@@ -226,13 +226,23 @@ function digit(text: string, i: number): number {
   return d >= 0 && d <= 9 ? d : -1;
 }
 
+/*
+ * The fields of the last string `readIsoString` accepted (module scratch: JS runs one call at a
+ * time, and the readers below use them before anything else can run).
+ */
+let isoYear = 0;
+let isoMonth = 0;
+let isoDay = 0;
+let isoMs = 0; // milliseconds into the day
+
 /**
  * The exact shape `Date#toISOString()` writes for years 0000–9999, `YYYY-MM-DDTHH:MM:SS.sssZ`
- * (every timestamp n8n-mcp exports), read without the regex: its time value in ms when it is a
- * real date and time, `NaN` when it has the shape but is not (a 31st of April, hour 24), and
- * `undefined` for any other shape. Allocation-free: it runs three times per unsealed record.
+ * (every timestamp n8n-mcp exports), read without the regex: `true` when it is a real date and
+ * time (its fields are then in the scratch above), `false` when it has the shape but is not (a
+ * 31st of April, hour 24), `undefined` for any other shape. Allocation-free: it runs three times
+ * per unsealed record.
  */
-function isoStringTime(text: string): number | undefined {
+function readIsoString(text: string): boolean | undefined {
   if (text.length !== 24) return undefined;
   // - - T : : . Z at 4 7 10 13 16 19 23
   if (
@@ -253,30 +263,43 @@ function isoStringTime(text: string): number | undefined {
   const second = digits(text, 17, 2);
   const ms = digits(text, 20, 3);
   if ((year | month | day | hour | minute | second | ms) < 0) return undefined;
-  if (month < 1 || month > 12 || day < 1) return Number.NaN;
+  if (month < 1 || month > 12 || day < 1) return false;
   const maxDay = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  if (day > maxDay || hour > 23 || minute > 59 || second > 59) return Number.NaN;
-  // Date.UTC reads years 0–99 as 1900–1999, so compute 400 years later and subtract them: the
-  // Gregorian calendar repeats every 400 years, which are exactly 146,097 days.
-  return Date.UTC(year + 400, month - 1, day, hour, minute, second, ms) - GREGORIAN_CYCLE_MS;
+  if (day > maxDay || hour > 23 || minute > 59 || second > 59) return false;
+  isoYear = year;
+  isoMonth = month;
+  isoDay = day;
+  isoMs = ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+  return true;
 }
-
-const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000;
 
 /** The verdict of `isIsoDateTime` for the `toISOString()` shape, `undefined` for other shapes. */
 function isoStringVerdict(text: string): boolean | undefined {
-  const t = isoStringTime(text);
-  return t === undefined ? undefined : !Number.isNaN(t);
+  return readIsoString(text);
 }
 
 /**
- * `Date.parse(text)`, faster for the `toISOString()` shape (the same value: ECMAScript §21.4.1.32
- * reads that format as UTC, and `isoStringTime` computes it exactly). The bundle restore runs it
- * on every entry's authenticated `lastAccess` (SPEC §10.4 expiry).
+ * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`, exact integer
+ * arithmetic; `year` ≥ 0 here, so every quotient is of a non-negative number).
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400; // [0, 399]
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1; // [0, 365]
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy; // [0, 146096]
+  return era * 146_097 + doe - 719_468;
+}
+
+/**
+ * `Date.parse(text)`, faster for the `toISOString()` shape: the same value (ECMAScript §21.4.1.32
+ * reads that format as UTC; the arithmetic is exact). The bundle restore runs it on every entry's
+ * authenticated `lastAccess` (SPEC §10.4 expiry). Any other text goes to `Date.parse` itself.
  */
 export function timeValue(text: string): number {
-  const t = isoStringTime(text);
-  return t === undefined || Number.isNaN(t) ? Date.parse(text) : t;
+  return readIsoString(text) === true
+    ? daysFromCivil(isoYear, isoMonth, isoDay) * 86_400_000 + isoMs
+    : Date.parse(text);
 }
 
 /** The decimal value of text[at..at+width), or -1 if any of those units is not an ASCII digit. */

@@ -20,7 +20,7 @@ import {
   WASM_SMALL_MESSAGE,
 } from '../src/node/aead.js';
 import { createWasmCore } from '../src/node/wasm-core.js';
-import { realisticSession } from './helpers/fixtures.js';
+import { filled, realisticSession } from './helpers/fixtures.js';
 import { hex, toHex } from './helpers/shared-vectors.js';
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
@@ -29,17 +29,6 @@ const plaintextLength = fc.oneof(
   fc.constantFrom(0, 1, 15, 16, 17, 63, 64, 65, 650, 16_384, 65_535, 65_536, 65_537, 70_000),
   fc.integer({ min: 0, max: 70_000 }),
 );
-
-/** Deterministic filler; fast-check shrinks the length, the content does not matter for identity. */
-function filled(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed | 1;
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) | 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
 
 function flipBit(b: Uint8Array, bit: number): Uint8Array {
   const out = Uint8Array.from(b);

@@ -27,20 +27,11 @@ import { installNodeAead, WASM_SMALL_MESSAGE } from '../src/node/aead.js';
 import { createWasmCore, installWasmCore, selfTestWasmCore, type WasmCore } from '../src/node/wasm-core.js';
 import { WASM_CORE_BASE64, WASM_CORE_SHA256 } from '../src/node/wasm-core-bytes.js';
 import { expectCode } from './helpers/expect-code.js';
+import { filled } from './helpers/fixtures.js';
 import { toHex } from './helpers/shared-vectors.js';
 
 const core = createWasmCore();
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
-
-function filled(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed | 1;
-  for (let i = 0; i < length; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) | 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
 
 afterEach(() => {
   setNativeEnvelopeKeys(undefined);

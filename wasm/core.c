@@ -536,36 +536,29 @@ static int refuse(void) {
   return -1;
 }
 
-EXPORT("xchacha_seal") int xchacha_seal(u32 aad_len, u32 len) {
+/* Seal (returns 0) or open (returns 1 or 0) DATA under XChaCha20 (`extended`, draft §2.3) or RFC 8439
+ * ChaCha20; -1 for lengths outside the buffers. */
+static int seal_with(int extended, u32 aad_len, u32 len) {
   if (aad_len > AAD_MAX || len > DATA_MAX - 16) return refuse();
   aead a;
-  xchacha_init(&a);
+  if (extended) xchacha_init(&a);
+  else chacha_init(&a);
   aead_seal(&a, aad_len, len);
   return 0;
 }
 
-/* Returns 1 (verified, decrypted), 0 (rejected), or -1 for lengths outside the buffers. */
-EXPORT("xchacha_open") int xchacha_open(u32 aad_len, u32 len) {
+static int open_with(int extended, u32 aad_len, u32 len) {
   if (aad_len > AAD_MAX || len > DATA_MAX || len < 16) return refuse();
   aead a;
-  xchacha_init(&a);
+  if (extended) xchacha_init(&a);
+  else chacha_init(&a);
   return aead_open(&a, aad_len, len);
 }
 
-EXPORT("chacha_seal") int chacha_seal(u32 aad_len, u32 len) {
-  if (aad_len > AAD_MAX || len > DATA_MAX - 16) return refuse();
-  aead a;
-  chacha_init(&a);
-  aead_seal(&a, aad_len, len);
-  return 0;
-}
-
-EXPORT("chacha_open") int chacha_open(u32 aad_len, u32 len) {
-  if (aad_len > AAD_MAX || len > DATA_MAX || len < 16) return refuse();
-  aead a;
-  chacha_init(&a);
-  return aead_open(&a, aad_len, len);
-}
+EXPORT("xchacha_seal") int xchacha_seal(u32 aad_len, u32 len) { return seal_with(1, aad_len, len); }
+EXPORT("xchacha_open") int xchacha_open(u32 aad_len, u32 len) { return open_with(1, aad_len, len); }
+EXPORT("chacha_seal") int chacha_seal(u32 aad_len, u32 len) { return seal_with(0, aad_len, len); }
+EXPORT("chacha_open") int chacha_open(u32 aad_len, u32 len) { return open_with(0, aad_len, len); }
 
 /*
  * SPEC §7 steps 4–5 in one call, so that EK never leaves this memory: derive EK ‖ COMMITMENT from

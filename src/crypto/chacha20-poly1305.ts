@@ -544,7 +544,8 @@ function openWith(
   return out;
 }
 
-function checkCommon(
+/** @internal The argument contract of every backend here: TypeError for non-bytes, RangeError for lengths. */
+export function checkCommon(
   key: unknown,
   nonce: unknown,
   nonceLength: number,

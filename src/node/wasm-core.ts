@@ -24,11 +24,12 @@ import {
   assertBytes,
   chachaOpenInto,
   chachaSealInto,
+  checkCommon,
   xchachaOpenInto,
   xchachaSealInto,
 } from '../crypto/chacha20-poly1305.js';
 import type { NativeEnvelopeOpen } from '../crypto/envelope-open.js';
-import { expandEnvelopeKeys, setNativeEnvelopeKeys } from '../crypto/kdf.js';
+import { type EnvelopeKeysFn, expandEnvelopeKeys, setNativeEnvelopeKeys } from '../crypto/kdf.js';
 import { INFO_ENVELOPE_V1 } from '../crypto/labels.js';
 import { type HmacKeys, keyHmac } from '../crypto/sha256-hmac.js';
 import { WASM_CORE_BASE64 } from './wasm-core-bytes.js';
@@ -53,7 +54,6 @@ interface CoreExports {
   chacha_open(aadLength: number, length: number): number;
 }
 
-const KEY_LENGTH = 32;
 const TAG_LENGTH = 16;
 
 /** The instantiated module and views of its buffers. */
@@ -63,13 +63,7 @@ export interface WasmCore {
   /** @internal ChaCha20-Poly1305 (RFC 8439 §2.8, 12-byte nonce): the same Poly1305 and ChaCha20, for the Wycheproof vectors. */
   readonly chacha: AeadBackend;
   /** SPEC §4.3 EK ‖ COMMITMENT, the contract of `deriveEnvelopeKeysInto` after keying. */
-  readonly envelopeKeys: (
-    keys: HmacKeys,
-    kid: Uint8Array,
-    nonce: Uint8Array,
-    ek: Uint8Array,
-    commitment: Uint8Array,
-  ) => void;
+  readonly envelopeKeys: EnvelopeKeysFn;
   /**
    * SPEC §7 steps 4–5 in one call (crypto/envelope-open.ts's `NativeEnvelopeOpen`) for bodies up to
    * `maxPlaintext` + 16 bytes: EK is derived, used and wiped inside the module.
@@ -88,21 +82,6 @@ function instantiate(): CoreExports {
   // Synchronous compile: 15 KB, about a millisecond, once, at import of the Node entry.
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
   return instance.exports as unknown as CoreExports;
-}
-
-/** Same argument contract as noble and the JS core: TypeError / RangeError. */
-function assertArgs(
-  key: unknown,
-  nonce: unknown,
-  nonceLength: number,
-  aad: unknown,
-  dataName: string,
-  data: unknown,
-): void {
-  assertBytes('key', key, KEY_LENGTH);
-  assertBytes('nonce', nonce, nonceLength);
-  assertBytes('aad', aad);
-  assertBytes(dataName, data);
 }
 
 /** Build the backend and key schedule over a fresh instance. Throws if WebAssembly is unusable. */
@@ -151,7 +130,7 @@ export function createWasmCore(): WasmCore {
       plaintext: Uint8Array,
       out?: Uint8Array,
     ): Uint8Array {
-      assertArgs(key, nonce, nonceLength, aad, 'plaintext', plaintext);
+      checkCommon(key, nonce, nonceLength, aad, plaintext, 'plaintext'); // the JS core's contract
       const length = plaintext.length;
       if (aad.length > AAD_MAX || length > DATA_MAX - TAG_LENGTH)
         return js.seal(key, nonce, aad, plaintext, out);
@@ -175,7 +154,7 @@ export function createWasmCore(): WasmCore {
       sealed: Uint8Array,
       out?: Uint8Array,
     ): Uint8Array | null {
-      assertArgs(key, nonce, nonceLength, aad, 'sealed', sealed);
+      checkCommon(key, nonce, nonceLength, aad, sealed, 'sealed');
       if (sealed.length < TAG_LENGTH) return null;
       if (aad.length > AAD_MAX || sealed.length > DATA_MAX) return js.open(key, nonce, aad, sealed, out);
       const length = sealed.length - TAG_LENGTH;

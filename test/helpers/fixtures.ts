@@ -90,3 +90,14 @@ export function secretsOf(state: SessionState): string[] {
   const c = state.context;
   return [c.n8nApiKey, ...(typeof c.n8nMcpAccessToken === 'string' ? [c.n8nMcpAccessToken] : [])];
 }
+
+/** Deterministic bytes from `seed` (a linear congruential stream; odd seeds give distinct streams). */
+export function filled(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = seed | 1;
+  for (let i = 0; i < length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) | 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}

@@ -19,7 +19,7 @@ import {
 import { INFO_ENVELOPE_V1 } from '../src/crypto/labels.js';
 import { chachaSeal, hkdfExpand } from '../src/crypto/noble.js';
 import { keyHmac } from '../src/crypto/sha256-hmac.js';
-import { sealValidated } from '../src/envelope/seal.js';
+import { sealSession, sealValidated } from '../src/envelope/seal.js';
 import { unsealSession } from '../src/envelope/unseal.js';
 import { importKey, kidFromText } from '../src/keys/key.js';
 import { createKeyring } from '../src/keys/keyring.js';
@@ -217,19 +217,19 @@ describe('the one-call envelope open (SPEC §7 steps 4–5)', () => {
           const plaintext = filled(n, n + 7);
           const body = nobleAead.seal(ek, nonce, aad, plaintext);
           const keys = keyHmac(prk);
-          const out = new Uint8Array(n);
-          expect(open(keys, kid, nonce, commitment, aad, body, out)).toBe(true);
-          expect(toHex(out)).toBe(toHex(plaintext));
+          const opened = open(keys, kid, nonce, commitment, aad, body);
+          expect(opened?.buffer).toBe(core.memory.buffer); // in place, for the caller to wipe
+          expect(toHex(opened ?? new Uint8Array(1))).toBe(toHex(plaintext));
+          opened?.fill(0);
           const flip = (b: Uint8Array) => {
             const c = Uint8Array.from(b);
             const i = bit % (c.length * 8);
             c[i >>> 3] = (c[i >>> 3] as number) ^ (1 << (i & 7));
             return c;
           };
-          expect(open(keys, kid, nonce, flip(commitment), aad, body, new Uint8Array(n))).toBe(false);
-          expect(open(keys, kid, nonce, commitment, aad, flip(body), new Uint8Array(n))).toBe(false);
-          if (aad.length > 0)
-            expect(open(keys, kid, nonce, commitment, flip(aad), body, new Uint8Array(n))).toBe(false);
+          expect(open(keys, kid, nonce, flip(commitment), aad, body)).toBeNull();
+          expect(open(keys, kid, nonce, commitment, aad, flip(body))).toBeNull();
+          if (aad.length > 0) expect(open(keys, kid, nonce, commitment, flip(aad), body)).toBeNull();
         },
       ),
       { numRuns: 100 },
@@ -237,17 +237,7 @@ describe('the one-call envelope open (SPEC §7 steps 4–5)', () => {
     const long = new Uint8Array(WASM_SMALL_MESSAGE + 17);
     const keys = keyHmac(new Uint8Array(32));
     const none = new Uint8Array(0);
-    expect(
-      open(
-        keys,
-        new Uint8Array(8),
-        new Uint8Array(24),
-        new Uint8Array(32),
-        none,
-        long,
-        new Uint8Array(WASM_SMALL_MESSAGE + 1),
-      ),
-    ).toBeUndefined();
+    expect(open(keys, new Uint8Array(8), new Uint8Array(24), new Uint8Array(32), none, long)).toBeUndefined();
   });
 
   it('is used only while the AEAD backend it came with is installed', () => {
@@ -302,12 +292,14 @@ describe('memory hygiene', () => {
     plaintexts.push(fusedPlaintext);
     const fusedBody = nobleAead.seal(derived.ek, fusedNonce, new Uint8Array(0), fusedPlaintext);
     const fusedOpen = fresh.envelopeOpen(WASM_SMALL_MESSAGE);
-    const fusedOut = new Uint8Array(650);
     const fusedRun = (commitment: Uint8Array) =>
-      fusedOpen(keyHmac(fusedPrk), fusedKid, fusedNonce, commitment, new Uint8Array(0), fusedBody, fusedOut);
-    expect(fusedRun(new Uint8Array(32))).toBe(false);
-    // Last, so that a plaintext left in DATA would still be there to find.
-    expect(fusedRun(derived.commitment)).toBe(true);
+      fusedOpen(keyHmac(fusedPrk), fusedKid, fusedNonce, commitment, new Uint8Array(0), fusedBody);
+    expect(fusedRun(new Uint8Array(32))).toBeNull();
+    // Last, so that a plaintext left in DATA would still be there to find: the caller's wipe
+    // (envelope/unseal.ts wipes what it parsed) is what clears it.
+    const opened = fusedRun(derived.commitment);
+    expect(toHex(opened ?? new Uint8Array(1))).toBe(toHex(fusedPlaintext));
+    opened?.fill(0);
     fresh.envelopeKeys(
       keyHmac(filled(32, seedOf())),
       filled(8, seedOf()),
@@ -347,12 +339,40 @@ describe('memory hygiene', () => {
 });
 
 describe('installed: the SPEC vectors through the WebAssembly key schedule and AEAD', () => {
+  let installed: WasmCore | undefined;
   beforeEach(() => {
-    const installed = installWasmCore();
+    installed = installWasmCore();
     expect(installed).toBeDefined();
     expect(nativeEnvelopeKeysInUse()).toBe(true);
     expect(installNodeAead(installed?.aead)).toBe(true);
     expect(getAeadBackend().name).toBe('node+wasm');
+    setNativeEnvelopeOpen(getAeadBackend(), installed?.envelopeOpen(WASM_SMALL_MESSAGE));
+    expect(nativeEnvelopeOpenInUse()).toBe(true);
+  });
+  afterEach(() => setNativeEnvelopeOpen(undefined));
+
+  it('unsealing leaves no plaintext in the module: opened, or opened and rejected by the schema', () => {
+    const key = importKey('0123456789abcdef', new Uint8Array(32).fill(7));
+    const keyring = createKeyring({ primary: key });
+    const state = {
+      sessionId: 's-1',
+      metadata: { createdAt: '2026-11-23T11:00:00.000Z', lastAccess: '2026-11-23T11:59:00.000Z' },
+      context: { n8nApiUrl: 'https://a.example.com/api/v1', n8nApiKey: `n8n_api_${'q'.repeat(60)}` },
+    };
+    const memory = () => Buffer.from(installed?.memory ?? new Uint8Array(0));
+    const secret = Buffer.from(`n8n_api_${'q'.repeat(60)}`);
+    // Opened and valid.
+    expect(unsealSession(sealSession(state, keyring), keyring)).toEqual(state);
+    expect(memory().indexOf(secret)).toBe(-1);
+    // Opened, then rejected by the schema (a placeholder-free key, but a non-http URL).
+    const bad = { ...state, context: { ...state.context, n8nApiUrl: 'ftp://a.example.com/' } };
+    const sealedBad = sealSession(state, keyring);
+    expect(sealedBad.sessionId).toBe('s-1');
+    expectCode(
+      () => unsealSession(sealValidated(bad as never, key, new Uint8Array(24).fill(1)), keyring),
+      'ERR_SESSION_INVALID',
+    );
+    expect(memory().indexOf(secret)).toBe(-1);
   });
 
   interface Vector {

@@ -14,9 +14,10 @@ import { equalBytes } from './noble.js';
 import type { HmacKeys } from './sha256-hmac.js';
 
 /**
- * Opens `body` (ciphertext ‖ tag) into `out` (exactly `body.length − 16` bytes). `true`: the
- * commitment and the tag verified and `out` holds the plaintext; `false`: one of them did not and
- * nothing was written; `undefined`: not taken (too long for it), use the portable path.
+ * Opens `body` (ciphertext ‖ tag). Returns the plaintext as a view of the implementation's own
+ * memory, valid until its next call, which the caller must wipe once read; `null` when the
+ * commitment or the tag does not verify (nothing decrypted); `undefined` when it does not take the
+ * envelope (too long for it): use the portable path.
  */
 export type NativeEnvelopeOpen = (
   keys: HmacKeys,
@@ -25,8 +26,7 @@ export type NativeEnvelopeOpen = (
   commitment: Uint8Array,
   aad: Uint8Array,
   body: Uint8Array,
-  out: Uint8Array,
-) => boolean | undefined;
+) => Uint8Array | null | undefined;
 
 let native: { readonly backend: AeadBackend; readonly open: NativeEnvelopeOpen } | undefined;
 
@@ -48,8 +48,9 @@ const EK = new Uint8Array(32);
 const COMMITMENT = new Uint8Array(32);
 
 /**
- * The plaintext of an envelope under `prk`, written into `out` (or into an array the AEAD backend
- * returns), or `null` when the commitment or the tag does not verify (SPEC §7: one failure).
+ * The plaintext of an envelope under `prk` — in `out`, in an array the AEAD backend returns, or in
+ * the native implementation's memory; the caller wipes it once read, wherever it is — or `null`
+ * when the commitment or the tag does not verify (SPEC §7: one failure).
  */
 export function openEnvelope(
   prk: Uint8Array,
@@ -61,8 +62,8 @@ export function openEnvelope(
   out: Uint8Array,
 ): Uint8Array | null {
   if (native !== undefined && native.backend === getAeadBackend()) {
-    const opened = native.open(hmacKeysOf(prk), kid, nonce, commitment, aad, body, out);
-    if (opened !== undefined) return opened ? out : null;
+    const opened = native.open(hmacKeysOf(prk), kid, nonce, commitment, aad, body);
+    if (opened !== undefined) return opened;
   }
   try {
     deriveEnvelopeKeysInto(prk, kid, nonce, EK, COMMITMENT);

@@ -24,6 +24,11 @@ export interface NativeBase64url {
   encode(bytes: Uint8Array): string;
   /** Decode canonical `text` into `out` (sized exactly); returns the number of bytes written. */
   decodeInto(text: string, out: Uint8Array): number;
+  /**
+   * Optional: `decodeInto` and the re-encoding check below in one step (`true`: `text` was the
+   * canonical encoding of what is now in `out`; `false`: it was not).
+   */
+  decodeCanonicalInto?(text: string, out: Uint8Array): boolean;
 }
 
 let native: NativeBase64url | undefined;
@@ -64,7 +69,11 @@ export function decodeBase64url(
   const rem = len & 3;
   if (rem === 1) return null;
   const out = alloc((len >>> 2) * 3 + (rem === 0 ? 0 : rem - 1));
-  if (native.decodeInto(text, out) !== out.length || native.encode(out) !== text) {
+  const canonical =
+    native.decodeCanonicalInto !== undefined
+      ? native.decodeCanonicalInto(text, out)
+      : native.decodeInto(text, out) === out.length && native.encode(out) === text;
+  if (!canonical) {
     out.fill(0);
     return null;
   }

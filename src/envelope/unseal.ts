@@ -53,7 +53,7 @@ export function openContext(parsed: ParsedRecord, keyring: Keyring): OpenedRecor
   try {
     context = parseContext(plaintext);
   } finally {
-    plaintext.fill(0); // the shared scratch, or the backend's own array: no plaintext bytes linger
+    plaintext.fill(0); // scratch, a backend's array, or the WebAssembly module's memory: wiped
   }
   return {
     sessionId: parsed.sessionId,

@@ -12,20 +12,49 @@ import { type NativeBase64url, setNativeBase64url } from '../encoding/base64url.
 import { ALPHABET, decodePortable, encodePortable } from '../encoding/base64url-portable.js';
 
 interface BufferLike {
-  toString(encoding: string): string;
+  toString(encoding: string, start?: number, end?: number): string;
   write(text: string, encoding: string): number;
+  write(text: string, offset: number, length: number, encoding: string): number;
 }
 
 interface BufferCtor {
-  from(buffer: ArrayBufferLike, byteOffset: number, length: number): BufferLike;
+  from(buffer: ArrayBufferLike, byteOffset?: number, length?: number): BufferLike;
 }
 
+/*
+ * Decoding goes to the same large buffers again and again (the envelope parser's scratch): a
+ * Buffer over the whole of the last one is kept, so a decode creates no view. Only buffers of
+ * 64 KiB and more are kept — the scratch, or a long envelope, public bytes either way — and only
+ * until the next decode into another one.
+ */
+const KEEP_VIEW_FROM = 64 * 1024;
+
 function bufferCodec(B: BufferCtor): NativeBase64url {
+  let lastBuffer: ArrayBufferLike | undefined;
+  let lastView: BufferLike | undefined;
+  function viewOf(out: Uint8Array): { view: BufferLike; start: number } {
+    if (out.buffer === lastBuffer && lastView !== undefined) return { view: lastView, start: out.byteOffset };
+    if (out.buffer.byteLength < KEEP_VIEW_FROM) {
+      return { view: B.from(out.buffer, out.byteOffset, out.length), start: 0 };
+    }
+    lastBuffer = out.buffer;
+    lastView = B.from(out.buffer);
+    return { view: lastView, start: out.byteOffset };
+  }
   return {
     // A view on the caller's bytes (no copy), then native encoding.
     encode: (bytes) => B.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url'),
     // Decoded straight into the caller's array: never a pooled Buffer shared with other data.
     decodeInto: (text, out) => B.from(out.buffer, out.byteOffset, out.length).write(text, 'base64url'),
+    // Lenient native decoding, then the canonical check: the text must be exactly the re-encoding.
+    decodeCanonicalInto(text, out) {
+      const { view, start } = viewOf(out);
+      const end = start + out.length;
+      return (
+        view.write(text, start, out.length, 'base64url') === out.length &&
+        view.toString('base64url', start, end) === text
+      );
+    },
   };
 }
 
@@ -47,7 +76,37 @@ function selfTest(codec: NativeBase64url): boolean {
   }
   const every = ALPHABET.repeat(3);
   const out = new Uint8Array((every.length / 4) * 3);
-  return codec.decodeInto(every, out) === out.length && sameBytes(out, decodePortable(every));
+  if (codec.decodeInto(every, out) !== out.length || !sameBytes(out, decodePortable(every))) return false;
+  return selfTestCanonical(codec, all);
+}
+
+/**
+ * `decodeCanonicalInto`, into small arrays and into a view of a large buffer (the kept view, at an
+ * offset), must accept every canonical text with the portable codec's bytes and refuse each kind
+ * of non-canonical one: padding, the standard alphabet's `+` and `/`, whitespace, non-ASCII,
+ * non-zero unused bits.
+ */
+function selfTestCanonical(codec: NativeBase64url, all: Uint8Array): boolean {
+  const decode = codec.decodeCanonicalInto;
+  if (decode === undefined) return true;
+  const large = new Uint8Array(KEEP_VIEW_FROM + 64);
+  for (let n = 0; n <= all.length; n++) {
+    const text = encodePortable(all.subarray(0, n));
+    for (const out of [new Uint8Array(n), large.subarray(7, 7 + n)]) {
+      if (decode(text, out) !== true || !sameBytes(out, decodePortable(text))) return false;
+    }
+  }
+  const refused: Array<[string, number]> = [
+    ['AA==', 3],
+    ['AB+/', 3],
+    ['AB/A', 3],
+    ['AB A', 3],
+    ['ABé', 2],
+    ['AB\u0141A', 3],
+    ['AAF', 2],
+    ['AF', 1],
+  ];
+  return refused.every(([text, size]) => decode(text, new Uint8Array(size)) === false);
 }
 
 /** The runtime's native codec if it exists and passes the self-test, else `undefined`. */

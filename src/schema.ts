@@ -280,7 +280,8 @@ function isoStringVerdict(text: string): boolean | undefined {
 
 /**
  * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`, exact integer
- * arithmetic; `year` ≥ 0 here, so every quotient is of a non-negative number).
+ * arithmetic). Years start in March, so January and February of year 0 fall in year -1 and era -1:
+ * `Math.floor` (not truncation) makes that exact.
  */
 function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;

@@ -125,4 +125,16 @@ describe('splitBundleLines reads entries in any order', () => {
     expect(() => lines?.entry(-1)).toThrow(RangeError);
     expect(splitBundleLines(text, 6)).toBeNull(); // more lines than maxEntries
   });
+
+  it('a line without its separating comma is not the layout: the whole text is malformed', () => {
+    const text = serializeBundle(sealSessions(realisticSessions(3, { now: NOW }), keyring).bundle);
+    const at = text.indexOf(',\n{"sessionId"');
+    expect(at).toBeGreaterThan(0);
+    const noComma = `${text.slice(0, at)} ${text.slice(at + 1)}`; // a space where the comma was
+    expect(() => JSON.parse(noComma)).toThrow(SyntaxError);
+    expect(() => splitBundleLines(noComma, 100)?.entry(0)).toThrow('one-entry-per-line layout');
+    expect(() => unsealSessions(noComma, keyring, { now: NOW })).toThrow(
+      expect.objectContaining({ code: 'ERR_BUNDLE_MALFORMED' }),
+    );
+  });
 });

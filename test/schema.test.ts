@@ -1383,7 +1383,7 @@ describe('checkOpenedSessionState (unsealed records) is checkSessionState', () =
           };
           const opened = checkOpenedSessionState(record, options);
           const general = checkSessionState({ ...record, context: JSON.parse(text) }, options);
-          expect(opened).toEqual(general);
+          expect(opened).toStrictEqual(general);
         },
       ),
       { numRuns: 1500 },

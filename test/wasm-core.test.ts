@@ -9,7 +9,11 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { coreAead, getAeadBackend, nobleAead, setAeadBackend } from '../src/crypto/aead.js';
-import { nativeEnvelopeOpenInUse, setNativeEnvelopeOpen } from '../src/crypto/envelope-open.js';
+import {
+  type NativeEnvelopeOpen,
+  nativeEnvelopeOpenInUse,
+  setNativeEnvelopeOpen,
+} from '../src/crypto/envelope-open.js';
 import {
   deriveEnvelopeKeys,
   expandEnvelopeKeys,
@@ -19,9 +23,11 @@ import {
 import { INFO_ENVELOPE_V1 } from '../src/crypto/labels.js';
 import { chachaSeal, hkdfExpand } from '../src/crypto/noble.js';
 import { keyHmac } from '../src/crypto/sha256-hmac.js';
-import { sealSession, sealValidated } from '../src/envelope/seal.js';
+import { buildAad } from '../src/envelope/aad.js';
+import { encodeHeader } from '../src/envelope/format.js';
+import { sealValidated } from '../src/envelope/seal.js';
 import { unsealSession } from '../src/envelope/unseal.js';
-import { importKey, kidFromText } from '../src/keys/key.js';
+import { importKey, keyPrk, kidFromText } from '../src/keys/key.js';
 import { createKeyring } from '../src/keys/keyring.js';
 import { installNodeAead, WASM_SMALL_MESSAGE } from '../src/node/aead.js';
 import { createWasmCore, installWasmCore, selfTestWasmCore, type WasmCore } from '../src/node/wasm-core.js';
@@ -351,28 +357,73 @@ describe('installed: the SPEC vectors through the WebAssembly key schedule and A
   });
   afterEach(() => setNativeEnvelopeOpen(undefined));
 
-  it('unsealing leaves no plaintext in the module: opened, or opened and rejected by the schema', () => {
+  /** A sealed record whose plaintext is `plaintext` itself (any bytes), built from the SPEC parts. */
+  function sealRaw(plaintext: Uint8Array, key: ReturnType<typeof importKey>) {
+    const kid = kidFromText(key.kid);
+    const nonce = filled(24, 91);
+    const { ek, commitment } = deriveEnvelopeKeys(keyPrk(key), kid, nonce);
+    const header = encodeHeader(kid, nonce, commitment);
+    const createdAt = '2026-11-23T11:00:00.000Z';
+    const lastAccess = '2026-11-23T11:59:00.000Z';
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const aad = buildAad(header, enc('s-1'), enc(createdAt), enc(lastAccess));
+    const body = nobleAead.seal(ek, nonce, aad, plaintext);
+    const envelope = new Uint8Array(header.length + body.length);
+    envelope.set(header);
+    envelope.set(body, header.length);
+    return {
+      sessionId: 's-1',
+      metadata: { createdAt, lastAccess },
+      sealedContext: Buffer.from(envelope).toString('base64url'),
+    };
+  }
+
+  it('unsealing leaves no plaintext in the module: valid, not JSON, not UTF-8, or rejected by the schema', () => {
     const key = importKey('0123456789abcdef', new Uint8Array(32).fill(7));
     const keyring = createKeyring({ primary: key });
-    const state = {
-      sessionId: 's-1',
-      metadata: { createdAt: '2026-11-23T11:00:00.000Z', lastAccess: '2026-11-23T11:59:00.000Z' },
-      context: { n8nApiUrl: 'https://a.example.com/api/v1', n8nApiKey: `n8n_api_${'q'.repeat(60)}` },
-    };
+    const secretText = `n8n_api_${'q'.repeat(60)}`;
+    const secret = Buffer.from(secretText);
     const memory = () => Buffer.from(installed?.memory ?? new Uint8Array(0));
-    const secret = Buffer.from(`n8n_api_${'q'.repeat(60)}`);
+    const context = { n8nApiUrl: 'https://a.example.com/api/v1', n8nApiKey: secretText };
+    const enc = (t: string) => new TextEncoder().encode(t);
     // Opened and valid.
-    expect(unsealSession(sealSession(state, keyring), keyring)).toEqual(state);
+    expect(unsealSession(sealRaw(enc(JSON.stringify(context)), key), keyring).context).toEqual(context);
     expect(memory().indexOf(secret)).toBe(-1);
-    // Opened, then rejected by the schema (a placeholder-free key, but a non-http URL).
-    const bad = { ...state, context: { ...state.context, n8nApiUrl: 'ftp://a.example.com/' } };
-    const sealedBad = sealSession(state, keyring);
-    expect(sealedBad.sessionId).toBe('s-1');
-    expectCode(
-      () => unsealSession(sealValidated(bad as never, key, new Uint8Array(24).fill(1)), keyring),
-      'ERR_SESSION_INVALID',
+    // Opened, then parseContext throws (not JSON; an array; invalid UTF-8): the wipe is in `finally`.
+    const invalidUtf8 = Uint8Array.from([...secret, 0xff, 0xfe]);
+    for (const plaintext of [enc(`${secretText} is not JSON`), enc(`["${secretText}"]`), invalidUtf8]) {
+      expectCode(() => unsealSession(sealRaw(plaintext, key), keyring), 'ERR_SESSION_INVALID');
+      expect(memory().indexOf(secret)).toBe(-1);
+    }
+    // Opened, parsed, then rejected by the schema (a URL that is not http).
+    const bad = enc(JSON.stringify({ ...context, n8nApiUrl: 'ftp://a.example.com/' }));
+    expectCode(() => unsealSession(sealRaw(bad, key), keyring), 'ERR_SESSION_INVALID');
+    expect(memory().indexOf(secret)).toBe(-1);
+  });
+
+  it('unsealing goes through the one-call open while its backend is installed, and only then', () => {
+    const key = importKey('0123456789abcdef', new Uint8Array(32).fill(9));
+    const keyring = createKeyring({ primary: key });
+    const sealed = sealRaw(
+      new TextEncoder().encode(JSON.stringify({ n8nApiUrl: 'https://a.example.com', n8nApiKey: 'k' })),
+      key,
     );
-    expect(memory().indexOf(secret)).toBe(-1);
+    const real = installed?.envelopeOpen(WASM_SMALL_MESSAGE);
+    let calls = 0;
+    const spy: NativeEnvelopeOpen = (...args) => {
+      calls++;
+      return real?.(...args);
+    };
+    const backend = getAeadBackend();
+    setNativeEnvelopeOpen(backend, spy);
+    expect(unsealSession(sealed, keyring).sessionId).toBe('s-1');
+    expect(calls).toBe(1);
+    setAeadBackend(nobleAead); // another backend: the portable path, not the one-call open
+    expect(unsealSession(sealed, keyring).sessionId).toBe('s-1');
+    expect(calls).toBe(1);
+    setAeadBackend(backend); // the same backend object again: the one-call open again
+    expect(unsealSession(sealed, keyring).sessionId).toBe('s-1');
+    expect(calls).toBe(2);
   });
 
   interface Vector {

@@ -61,7 +61,7 @@ export function openEnvelope(
   body: Uint8Array,
   out: Uint8Array,
 ): Uint8Array | null {
-  if (native !== undefined && native.backend === getAeadBackend()) {
+  if (native !== undefined && nativeEnvelopeOpenInUse()) {
     const opened = native.open(hmacKeysOf(prk), kid, nonce, commitment, aad, body);
     if (opened !== undefined) return opened;
   }

@@ -191,9 +191,12 @@ export function createWasmCore(): WasmCore {
         mem.set(commitment, OUT + 32);
         mem.set(aad, AAD);
         mem.set(body, DATA);
-        // 1: commitment and tag verified, plaintext in DATA; 0: not, nothing decrypted. The
-        // plaintext is handed over in place (no copy); the caller wipes it (envelope/unseal.ts).
-        if (x.envelope_open(aad.length, body.length) !== 1) return null;
+        // 1: commitment and tag verified, plaintext in DATA; 0: not, nothing decrypted; -1:
+        // lengths refused (the checks above make it impossible): leave it to the portable path.
+        // The plaintext is handed over in place (no copy); the caller wipes it (envelope/unseal.ts).
+        const verdict = x.envelope_open(aad.length, body.length);
+        if (verdict < 0) return undefined;
+        if (verdict !== 1) return null;
         return mem.subarray(DATA, DATA + length);
       } finally {
         statesBytes.fill(0);

@@ -273,11 +273,6 @@ function readIsoString(text: string): boolean | undefined {
   return true;
 }
 
-/** The verdict of `isIsoDateTime` for the `toISOString()` shape, `undefined` for other shapes. */
-function isoStringVerdict(text: string): boolean | undefined {
-  return readIsoString(text);
-}
-
 /**
  * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`, exact integer
  * arithmetic). Years start in March, so January and February of year 0 fall in year -1 and era -1:
@@ -317,7 +312,7 @@ function digits(text: string, at: number, width: number): number {
 /** True for an ISO 8601 date-time as SPEC §8 defines it. Exported for tests and tooling. */
 export function isIsoDateTime(text: string): boolean {
   if (text.length > MAX_DATETIME_LENGTH) return false;
-  const fast = isoStringVerdict(text);
+  const fast = readIsoString(text);
   if (fast !== undefined) return fast;
   const m = ISO_DATETIME.exec(text);
   if (m === null) return false;

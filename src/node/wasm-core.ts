@@ -205,13 +205,7 @@ export function createWasmCore(): WasmCore {
     };
   }
 
-  function envelopeKeys(
-    keys: HmacKeys,
-    kid: Uint8Array,
-    nonce: Uint8Array,
-    ek: Uint8Array,
-    commitment: Uint8Array,
-  ): void {
+  const envelopeKeys: EnvelopeKeysFn = (keys, kid, nonce, ek, commitment) => {
     try {
       writeStates(keys);
       mem.set(kid, KID);
@@ -223,7 +217,7 @@ export function createWasmCore(): WasmCore {
       statesBytes.fill(0);
       outBoth.fill(0);
     }
-  }
+  };
 
   return {
     envelopeOpen,

@@ -14,7 +14,9 @@
  *   would never see it. Nothing in this module ever assigns to a `__proto__` member, so validation
  *   cannot change an object's prototype.
  * - Context values that are JSON (`context.metadata`, unknown members) are deep-copied while they
- *   are checked, so the result shares no mutable object with the input.
+ *   are checked, so the result shares no mutable object with the input. The one exception is a
+ *   context this library has just parsed from an unsealed plaintext (`checkOpenedSessionState`):
+ *   that input is held by nobody else, so its JSON values are checked in place, not copied.
  */
 import * as z from 'zod';
 import { isPlainObject } from './encoding/plain-object.js';
@@ -348,6 +350,27 @@ const canParse: ((text: string) => boolean) | undefined =
   typeof URL.canParse === 'function' ? (text) => URL.canParse(text) : undefined;
 
 /**
+ * Text of this form parses as a WHATWG URL with scheme http or https, by the URL Standard's basic URL
+ * parser (https://url.spec.whatwg.org/#concept-basic-url-parser), step by step:
+ * - printable ASCII only (`\x21`–`\x7e`): nothing is stripped or removed before parsing;
+ * - `http://` or `https://`, then the authority: no `@`, so no credentials;
+ * - host labels of `a–z 0–9 -`, none empty and none starting with `xn--`: domain to ASCII (UTS #46
+ *   with CheckHyphens false, as the standard calls it) leaves them unchanged and valid, and none of
+ *   their characters is a forbidden domain code point;
+ * - the last label starts with a letter, so the host does not "end in a number" (no IPv4 parse,
+ *   whose failure would fail the URL): a label that starts with a letter is not an IPv4 number;
+ * - a port of at most 4 digits (≤ 9999, below the 65535 limit), or none;
+ * - then the end, or `/`, `?` or `#` and anything printable: the path, query and fragment states
+ *   never fail.
+ * It runs on every unseal and costs a fifth of `URL.canParse`. No nested quantifier can backtrack
+ * more than linearly (labels are delimited by the dot they must end with), and the text is at most
+ * 2048 bytes here. Anything else is decided below. test/schema.test.ts checks this against
+ * `new URL` on generated hosts near each of these edges.
+ */
+const CERTAINLY_VALID_URL =
+  /^https?:\/\/(?:(?!xn--)[a-z0-9][a-z0-9-]*\.)*(?!xn--)[a-z][a-z0-9-]*(?::[0-9]{0,4})?(?:[/?#][\x21-\x7e]*)?$/;
+
+/**
  * The standard-policy verdict without building a URL object, when it is certain: ASCII text that
  * starts with exactly `http://` or `https://` has that scheme after parsing (before parsing, the
  * WHATWG URL parser only strips leading and trailing C0 controls and spaces and removes tabs and
@@ -359,7 +382,13 @@ const canParse: ((text: string) => boolean) | undefined =
  * while `new URL` keeps parsing it); on ASCII the two agreed on 1,000,000 random URL-like strings.
  * test/schema.test.ts compares this verdict with `new URL` on generated text either way.
  */
+/** @internal `CERTAINLY_VALID_URL`, for tests. */
+export function isCertainlyValidUrl(text: string): boolean {
+  return CERTAINLY_VALID_URL.test(text);
+}
+
 function standardUrlVerdict(text: string): boolean | undefined {
+  if (CERTAINLY_VALID_URL.test(text)) return true;
   if (canParse === undefined || !(text.startsWith('https://') || text.startsWith('http://')))
     return undefined;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return undefined;
@@ -414,10 +443,18 @@ const MAX_RETRIES = z
 interface JsonWalk {
   readonly path: Path;
   fault: 'not_json' | 'forbidden_key' | undefined;
+  /**
+   * `true`: return a deep copy. `false`: check only and return the value itself — for a value
+   * straight from this library's own `JSON.parse` of an unsealed context (SPEC §7 step 6), which
+   * nobody else holds, so a copy would only cost time: every array and object in it is new, plain,
+   * dense and has no `undefined` member, so the copy would be equal in every member.
+   */
+  readonly copy: boolean;
 }
 
 /**
- * Checks that `value` is a JSON value and returns a deep copy. The first fault stops the walk
+ * Checks that `value` is a JSON value and returns a deep copy (or, see `JsonWalk.copy`, the value
+ * itself). The first fault stops the walk
  * (one issue per value, so a hostile value cannot produce millions of issues). Depth is bounded
  * by `SCHEMA_LIMITS.jsonDepth`, so deep nesting or a cycle is `not_json`, not a stack overflow.
  */
@@ -441,8 +478,8 @@ function copyJson(value: unknown, depth: number, walk: JsonWalk): unknown {
   return undefined;
 }
 
-function copyJsonArray(array: readonly unknown[], depth: number, walk: JsonWalk): unknown[] | undefined {
-  const out: unknown[] = [];
+function copyJsonArray(array: unknown[], depth: number, walk: JsonWalk): unknown[] | undefined {
+  const out: unknown[] | undefined = walk.copy ? [] : undefined;
   for (let i = 0; i < array.length; i++) {
     // A hole or `undefined` would become `null` in JSON, changing the value: not_json.
     const item = copyJson(array[i], depth + 1, walk);
@@ -450,9 +487,9 @@ function copyJsonArray(array: readonly unknown[], depth: number, walk: JsonWalk)
       walk.path.unshift(i);
       return undefined;
     }
-    out.push(item);
+    out?.push(item);
   }
-  return out;
+  return out ?? array;
 }
 
 function copyJsonObject(
@@ -460,7 +497,7 @@ function copyJsonObject(
   depth: number,
   walk: JsonWalk,
 ): Record<string, unknown> | undefined {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> | undefined = walk.copy ? {} : undefined;
   // `for…in` walks the same own keys in the same order as `Object.keys` without allocating their
   // array (a 64 KiB context is ~800 small objects); inherited enumerable keys are skipped.
   for (const key in object) {
@@ -475,35 +512,39 @@ function copyJsonObject(
       walk.path.unshift(key);
       return undefined;
     }
-    if (member !== undefined) out[key] = copy;
+    if (out !== undefined && member !== undefined) out[key] = copy;
   }
-  return out;
+  return out ?? object;
 }
 
-/** Any JSON value, deep-copied (unknown context members). */
-const JSON_VALUE = z.transform((value: unknown, ctx) => {
-  const walk: JsonWalk = { path: [], fault: undefined };
-  const copy = copyJson(value, 0, walk);
-  if (walk.fault !== undefined) fail(ctx.issues, walk.fault, walk.path);
-  return copy;
-});
+/** Any JSON value, deep-copied unless `copy` is false (unknown context members). */
+function jsonValue(copy: boolean) {
+  return z.transform((value: unknown, ctx) => {
+    const walk: JsonWalk = { path: [], fault: undefined, copy };
+    const out = copyJson(value, 0, walk);
+    if (walk.fault !== undefined) fail(ctx.issues, walk.fault, walk.path);
+    return out;
+  });
+}
 
-/** A JSON object, deep-copied (`context.metadata`). */
-const JSON_OBJECT = z
-  .transform((value: unknown, ctx): Record<string, unknown> => {
-    if (!isPlainObject(value)) {
-      fail(ctx.issues, 'type');
-      return {};
-    }
-    const walk: JsonWalk = { path: [], fault: undefined };
-    const copy = copyJsonObject(value, 0, walk);
-    if (walk.fault !== undefined || copy === undefined) {
-      fail(ctx.issues, walk.fault ?? 'not_json', walk.path);
-      return {};
-    }
-    return copy;
-  })
-  .exactOptional();
+/** A JSON object, deep-copied unless `copy` is false (`context.metadata`). */
+function jsonObject(copy: boolean) {
+  return z
+    .transform((value: unknown, ctx): Record<string, unknown> => {
+      if (!isPlainObject(value)) {
+        fail(ctx.issues, 'type');
+        return {};
+      }
+      const walk: JsonWalk = { path: [], fault: undefined, copy };
+      const out = copyJsonObject(value, 0, walk);
+      if (walk.fault !== undefined || out === undefined) {
+        fail(ctx.issues, walk.fault ?? 'not_json', walk.path);
+        return {};
+      }
+      return out;
+    })
+    .exactOptional();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Context and record
@@ -546,8 +587,11 @@ function prepareContext(raw: unknown, ctx: z.core.$RefinementCtx): unknown {
   return copy;
 }
 
-/** The context's members, without `prepareContext` in front. */
-function contextMembers(policy: UrlPolicy): z.ZodType<SessionContext, unknown> {
+/**
+ * The context's members, without `prepareContext` in front. `copy`: deep-copy JSON values (always,
+ * except for a context from this library's own `JSON.parse`; see `JsonWalk.copy`).
+ */
+function contextMembers(policy: UrlPolicy, copy: boolean): z.ZodType<SessionContext, unknown> {
   return (
     z
       .object(
@@ -556,7 +600,7 @@ function contextMembers(policy: UrlPolicy): z.ZodType<SessionContext, unknown> {
           n8nApiKey: API_KEY,
           instanceId: optionalText(SCHEMA_LIMITS.instanceIdBytes),
           sessionId: optionalText(SCHEMA_LIMITS.contextSessionIdBytes),
-          metadata: JSON_OBJECT,
+          metadata: jsonObject(copy),
           n8nApiTimeout: TIMEOUT,
           n8nApiMaxRetries: MAX_RETRIES,
           n8nMcpAccessToken: optionalText(SCHEMA_LIMITS.accessTokenBytes),
@@ -565,12 +609,12 @@ function contextMembers(policy: UrlPolicy): z.ZodType<SessionContext, unknown> {
         MEMBER,
       )
       // Unknown members are kept (a newer n8n-mcp may persist fields this build does not know).
-      .catchall(JSON_VALUE)
+      .catchall(jsonValue(copy))
   );
 }
 
 function contextSchema(policy: UrlPolicy): z.ZodType<SessionContext, unknown> {
-  return z.preprocess(prepareContext, contextMembers(policy));
+  return z.preprocess(prepareContext, contextMembers(policy, true));
 }
 
 const METADATA = z.strictObject({ createdAt: DATETIME, lastAccess: DATETIME }, MEMBER);
@@ -597,11 +641,12 @@ export const StrictSessionStateSchema: z.ZodType<SessionState, unknown> =
  * `JSON.parse` output with no own `__proto__` member (an unsealed record, SPEC §7 step 6). On such
  * a context `prepareContext` finds nothing to report or drop — a plain object, every member
  * enumerable, none `undefined` — and returns it unchanged, so the pipe in front of the members
- * changes nothing but the time taken (a fifth of a validation).
+ * changes nothing but the time taken (a fifth of a validation). Its JSON values are checked without
+ * a copy (`JsonWalk.copy`): nobody else holds them, and the copy was a sixth of a validation.
  */
 const PARSED: Readonly<Record<UrlPolicy, z.ZodType<SessionState, unknown>>> = {
-  standard: recordSchema(contextMembers('standard')),
-  strict: recordSchema(contextMembers('strict')),
+  standard: recordSchema(contextMembers('standard', false)),
+  strict: recordSchema(contextMembers('strict', false)),
 };
 
 /** Programmer errors in options are TypeError / RangeError, never a data error (errors.ts). */

@@ -5,6 +5,7 @@ import { SessionInvalidError, type ValidationIssue } from '../src/errors.js';
 import {
   checkOpenedSessionState,
   checkSessionState,
+  isCertainlyValidUrl,
   isIsoDateTime,
   SCHEMA_ISSUE_CODES,
   SessionContextSchema,
@@ -593,6 +594,92 @@ describe('context.n8nApiUrl', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('context.n8nApiUrl: the parser-free accept (CERTAINLY_VALID_URL)', () => {
+  const parsesAsHttp = (text: string): boolean => {
+    try {
+      const { protocol } = new URL(text);
+      return protocol === 'http:' || protocol === 'https:';
+    } catch {
+      return false;
+    }
+  };
+
+  it.each([
+    'https://acme.app.n8n.cloud/api/v1',
+    'http://localhost:5678',
+    'https://tenant-0a1b2c.app.n8n.cloud/api/v1?x=1#f',
+    'http://n8n-1.internal:80/',
+    'https://a1-.b/%zz?q=%#x\\y',
+  ])('takes %j without a parser (and it parses)', (text) => {
+    expect(isCertainlyValidUrl(text)).toBe(true);
+    expect(parsesAsHttp(text)).toBe(true);
+  });
+
+  // Each an edge of the proof in schema.ts; the general path decides them (some parse, some not).
+  it.each([
+    'https://xn--a.com', // punycode label: validated by domain to ASCII, may fail
+    'https://a.xn--zz', // the same in the last label
+    'https://a.1', // ends in a number: IPv4 parse, fails
+    'https://a.0x1', // hex IPv4 number
+    'https://1.2.3.4', // an IPv4 address
+    'https://a:65536', // port over the limit
+    'https://a:12345', // five digits: not proven here
+    'https://a.', // trailing dot
+    'https://a..b', // empty label
+    'https://A.com', // upper case: mapped by domain to ASCII
+    'https://u@a.com', // credentials
+    'https://a.com x', // space
+    'https://a_b.com', // underscore in the host
+    'https://[::1]/', // IPv6
+    'https:///a.com', // extra slash
+    'https://-a.com', // label starting with a hyphen
+  ])('leaves %j to the URL parser', (text) => {
+    expect(isCertainlyValidUrl(text)).toBe(false);
+  });
+
+  it('everything it takes parses as http(s), and the verdict equals new URL (property, near every edge)', () => {
+    const label = fc
+      .array(fc.constantFrom('a', 'z', 'x', 'n', '0', '1', '9', '-', 'xn--', '0x', 'A', '_'), {
+        minLength: 0,
+        maxLength: 4,
+      })
+      .map((parts) => parts.join(''));
+    const port = fc.option(
+      fc.stringMatching(/^[0-9]{0,6}$/).map((digits) => `:${digits}`),
+      { nil: '' },
+    );
+    const rest = fc.option(
+      fc
+        .tuple(fc.constantFrom('/', '?', '#', '\\', '@', ' '), fc.string({ maxLength: 6 }))
+        .map(([a, b]) => a + b),
+      { nil: '' },
+    );
+    const url = fc
+      .tuple(
+        fc.constantFrom('http://', 'https://'),
+        fc.array(label, { minLength: 1, maxLength: 4 }),
+        port,
+        rest,
+      )
+      .map(([scheme, labels, p, r]) => `${scheme}${labels.join('.')}${p}${r}`);
+    let taken = 0;
+    fc.assert(
+      fc.property(url, (text) => {
+        const parses = parsesAsHttp(text);
+        if (isCertainlyValidUrl(text)) {
+          taken++;
+          expect(parses).toBe(true);
+        }
+        const result = checkSessionState(withContext({ n8nApiUrl: text }));
+        expect(result.ok).toBe(parses);
+      }),
+      { numRuns: 4000 },
+    );
+    // The generator reaches the accepted side as well as the edges.
+    expect(taken).toBeGreaterThan(100);
   });
 });
 
@@ -1388,6 +1475,45 @@ describe('checkOpenedSessionState (unsealed records) is checkSessionState', () =
       ),
       { numRuns: 1500 },
     );
+  });
+
+  it('checks JSON values of an unsealed context in place; the general check still copies them', () => {
+    const text = `{"n8nApiUrl":"https://a.io","n8nApiKey":"k","metadata":{"m":[1,{"n":2}]},"extra":{"e":[3]}}`;
+    const record = { sessionId: SESSION_ID, metadata: base().metadata as never, context: JSON.parse(text) };
+    const opened = checkOpenedSessionState(record);
+    const general = checkSessionState({ ...record, context: JSON.parse(text) });
+    if (!opened.ok || !general.ok) throw new Error('expected valid');
+    expect(opened).toStrictEqual(general);
+    // The context object is zod's new one either way; its JSON values are the parsed ones.
+    expect(opened.value.context).not.toBe(record.context);
+    expect(opened.value.context.metadata).toBe(record.context.metadata);
+    expect(opened.value.context.extra).toBe(record.context.extra);
+    const again = JSON.parse(text);
+    const copied = checkSessionState({ ...record, context: again });
+    if (!copied.ok) throw new Error('expected valid');
+    expect(copied.value.context.metadata).not.toBe(again.metadata);
+    expect(copied.value.context.extra).not.toBe(again.extra);
+  });
+
+  it('a nested own __proto__ or a too-deep value is still found without the copy', () => {
+    const deep = `${'['.repeat(70)}${']'.repeat(70)}`;
+    for (const [inner, path, code] of [
+      [`"metadata":{"a":{"__proto__":{}}}`, ['context', 'metadata', 'a', '__proto__'], 'forbidden_key'],
+      [`"extra":[0,{"__proto__":1}]`, ['context', 'extra', 1, '__proto__'], 'forbidden_key'],
+      [
+        `"metadata":{"d":${deep}}`,
+        ['context', 'metadata', 'd', ...Array.from({ length: 63 }, () => 0)],
+        'not_json',
+      ],
+    ] as const) {
+      const text = `{"n8nApiUrl":"https://a.io","n8nApiKey":"k",${inner}}`;
+      const record = { sessionId: SESSION_ID, metadata: base().metadata as never, context: JSON.parse(text) };
+      expect(checkOpenedSessionState(record)).toEqual({ ok: false, issues: [{ path, code }] });
+      expect(checkSessionState({ ...record, context: JSON.parse(text) })).toEqual({
+        ok: false,
+        issues: [{ path, code }],
+      });
+    }
   });
 
   it('an own __proto__ in the context is still forbidden_key', () => {

@@ -37,6 +37,16 @@ export function buildAad(
  */
 const AAD_SCRATCH = new Uint8Array(1024);
 
+/** The clear fields of a record with their UTF-8 lengths, as the envelope parser has measured them. */
+export interface ClearFields {
+  readonly sessionId: string;
+  readonly createdAt: string;
+  readonly lastAccess: string;
+  readonly sessionIdBytes: number;
+  readonly createdAtBytes: number;
+  readonly lastAccessBytes: number;
+}
+
 /**
  * The same bytes from the clear-field strings, UTF-8 encoded straight into the AAD. The caller has
  * checked the strings are well-formed (SPEC §5.4). The result is a view into a reused buffer,
@@ -48,9 +58,42 @@ export function buildAadFromText(
   createdAt: string,
   lastAccess: string,
 ): Uint8Array {
-  const a = utf8Length(sessionId);
-  const b = utf8Length(createdAt);
-  const c = utf8Length(lastAccess);
+  return writeAad(
+    header,
+    sessionId,
+    utf8Length(sessionId),
+    createdAt,
+    utf8Length(createdAt),
+    lastAccess,
+    utf8Length(lastAccess),
+  );
+}
+
+/**
+ * `buildAadFromText` when the UTF-8 lengths are known: the unseal path takes them from the parser,
+ * which counted them for the SPEC §5.4 limits, instead of counting a second time.
+ */
+export function buildAadFromFields(header: Uint8Array, f: ClearFields): Uint8Array {
+  return writeAad(
+    header,
+    f.sessionId,
+    f.sessionIdBytes,
+    f.createdAt,
+    f.createdAtBytes,
+    f.lastAccess,
+    f.lastAccessBytes,
+  );
+}
+
+function writeAad(
+  header: Uint8Array,
+  sessionId: string,
+  a: number,
+  createdAt: string,
+  b: number,
+  lastAccess: string,
+  c: number,
+): Uint8Array {
   const length = header.length + 12 + a + b + c;
   const aad = length <= AAD_SCRATCH.length ? AAD_SCRATCH.subarray(0, length) : new Uint8Array(length);
   aad.set(header, 0);

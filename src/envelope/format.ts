@@ -8,6 +8,7 @@ import { hasExactKeys, isPlainObject } from '../encoding/plain-object.js';
 import { scratchBytes } from '../encoding/scratch.js';
 import { utf8LengthIfWellFormed } from '../encoding/utf8.js';
 import { EnvelopeMalformedError, EnvelopeTooLargeError, UnsupportedVersionError } from '../errors.js';
+import type { ClearFields } from './aad.js';
 
 export const ENVELOPE_VERSION = 0x01;
 export const KID_OFFSET = 1;
@@ -33,10 +34,7 @@ export interface SealedSessionState {
 }
 
 /** The parts of a sealed record, parsed but not authenticated. Nothing here is trusted yet. */
-export interface ParsedRecord {
-  readonly sessionId: string;
-  readonly createdAt: string;
-  readonly lastAccess: string;
+export interface ParsedRecord extends ClearFields {
   /** The decoded envelope E. */
   readonly envelope: Uint8Array;
   readonly kid: Uint8Array;
@@ -51,6 +49,9 @@ export interface ParsedRecord {
 const RECORD_KEYS = ['sessionId', 'metadata', 'sealedContext'] as const;
 const METADATA_KEYS = ['createdAt', 'lastAccess'] as const;
 
+/** The UTF-8 length of the field `checkClearField` accepted last (read right after each call). */
+let clearBytes = 0;
+
 /** SPEC §5.4: a non-empty, well-formed string of at most `max` UTF-8 bytes. */
 function checkClearField(value: unknown, max: number): string {
   if (typeof value !== 'string' || value.length === 0) throw new EnvelopeMalformedError();
@@ -58,6 +59,7 @@ function checkClearField(value: unknown, max: number): string {
   if (value.length > max) throw new EnvelopeMalformedError();
   const bytes = utf8LengthIfWellFormed(value); // -1 for a lone surrogate
   if (bytes < 0 || bytes > max) throw new EnvelopeMalformedError();
+  clearBytes = bytes;
   return value;
 }
 
@@ -139,8 +141,11 @@ export function parseSealedRecord(value: unknown, reuse = false): ParsedRecord {
   }
   // Each member is read once, so the value checked is the value returned.
   const sessionId = checkClearField(value.sessionId, MAX_SESSION_ID_BYTES);
+  const sessionIdBytes = clearBytes;
   const createdAt = checkClearField(metadata.createdAt, MAX_TIMESTAMP_BYTES);
+  const createdAtBytes = clearBytes;
   const lastAccess = checkClearField(metadata.lastAccess, MAX_TIMESTAMP_BYTES);
+  const lastAccessBytes = clearBytes;
 
   const envelope = reuse ? decodeBase64url(sealedContext, transientBytes) : decodeBase64url(sealedContext);
   if (envelope === null || envelope.length === 0) throw new EnvelopeMalformedError();
@@ -157,6 +162,9 @@ export function parseSealedRecord(value: unknown, reuse = false): ParsedRecord {
     sessionId,
     createdAt,
     lastAccess,
+    sessionIdBytes,
+    createdAtBytes,
+    lastAccessBytes,
     envelope,
     kid: views.kid,
     kidText: kidHex(envelope),

@@ -12,7 +12,7 @@ import {
   type SessionState,
   type ValidateOptions,
 } from '../schema.js';
-import { buildAadFromText } from './aad.js';
+import { buildAadFromFields } from './aad.js';
 import { type ParsedRecord, parseSealedRecord, TAG_LENGTH } from './format.js';
 import { assertKeyring } from './seal.js';
 
@@ -37,7 +37,7 @@ export function unsealSession(sealed: unknown, keyring: Keyring, options?: Unsea
 export function openContext(parsed: ParsedRecord, keyring: Keyring): OpenedRecord {
   assertNotInBackend();
   const key = keyring.openingKey(parsed.kidText);
-  const aad = buildAadFromText(parsed.header, parsed.sessionId, parsed.createdAt, parsed.lastAccess);
+  const aad = buildAadFromFields(parsed.header, parsed);
   // Commitment first, then the tag (crypto/envelope-open.ts); either failing is the same error.
   const plaintext = openEnvelope(
     keyPrk(key),

@@ -186,13 +186,25 @@ const SESSION_ID = z.string(MEMBER).check((payload) => {
   if (hasControlChar(text)) fail(payload.issues, 'control_char');
 });
 
+/**
+ * An optional member: absent is fine, present must match `schema`. Built with `.optional()` but
+ * typed as `.exactOptional()`, the SPEC §8 rule. The two differ only on a member present with the
+ * value `undefined`, and none reaches these schemas: `prepareContext` drops such members in front
+ * of them, and the unsealed context (`PARSED`) comes from `JSON.parse`, which cannot produce one.
+ * What differs is the cost: `.exactOptional()` runs the inner schema on every absent member and
+ * discards the issue it raises, a sixth of a validation for the optional members a typical context
+ * lacks. The tests that `undefined` members are absent in the output cover both schemas.
+ */
+function optionalMember<T extends z.ZodType>(schema: T): z.ZodExactOptional<T> {
+  return schema.optional() as unknown as z.ZodExactOptional<T>;
+}
+
 function optionalText(max: number) {
-  return z
-    .string(MEMBER)
-    .check((payload) => {
+  return optionalMember(
+    z.string(MEMBER).check((payload) => {
       withinBytes(payload.value, max, payload.issues);
-    })
-    .exactOptional();
+    }),
+  );
 }
 
 // SPEC §8 `n8nApiKey`: the substrings n8n-mcp's own examples and .env templates use. The `i` flag
@@ -419,19 +431,17 @@ function apiUrl(policy: UrlPolicy) {
 // ---------------------------------------------------------------------------------------------
 // Numbers (SPEC §8). `z.number()` already refuses NaN and ±Infinity (`type`).
 
-const TIMEOUT = z
-  .number(MEMBER)
-  .check((payload) => {
+const TIMEOUT = optionalMember(
+  z.number(MEMBER).check((payload) => {
     if (!(payload.value > 0)) fail(payload.issues, 'too_small');
-  })
-  .exactOptional();
+  }),
+);
 
-const MAX_RETRIES = z
-  .number(MEMBER)
-  .check((payload) => {
+const MAX_RETRIES = optionalMember(
+  z.number(MEMBER).check((payload) => {
     if (!(payload.value >= 0)) fail(payload.issues, 'too_small');
-  })
-  .exactOptional();
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // JSON values (SPEC §8 `context.metadata` and unknown context members)
@@ -529,8 +539,8 @@ function jsonValue(copy: boolean) {
 
 /** A JSON object, deep-copied unless `copy` is false (`context.metadata`). */
 function jsonObject(copy: boolean) {
-  return z
-    .transform((value: unknown, ctx): Record<string, unknown> => {
+  return optionalMember(
+    z.transform((value: unknown, ctx): Record<string, unknown> => {
       if (!isPlainObject(value)) {
         fail(ctx.issues, 'type');
         return {};
@@ -542,8 +552,8 @@ function jsonObject(copy: boolean) {
         return {};
       }
       return out;
-    })
-    .exactOptional();
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -604,7 +614,7 @@ function contextMembers(policy: UrlPolicy, copy: boolean): z.ZodType<SessionCont
           n8nApiTimeout: TIMEOUT,
           n8nApiMaxRetries: MAX_RETRIES,
           n8nMcpAccessToken: optionalText(SCHEMA_LIMITS.accessTokenBytes),
-          uiAppsEnabled: z.boolean(MEMBER).exactOptional(),
+          uiAppsEnabled: optionalMember(z.boolean(MEMBER)),
         },
         MEMBER,
       )

@@ -187,24 +187,23 @@ const SESSION_ID = z.string(MEMBER).check((payload) => {
 });
 
 /**
- * An optional member: absent is fine, present must match `schema`. Built with `.optional()` but
- * typed as `.exactOptional()`, the SPEC §8 rule. The two differ only on a member present with the
- * value `undefined`, and none reaches these schemas: `prepareContext` drops such members in front
- * of them, and the unsealed context (`PARSED`) comes from `JSON.parse`, which cannot produce one.
- * What differs is the cost: `.exactOptional()` runs the inner schema on every absent member and
- * discards the issue it raises, a sixth of a validation for the optional members a typical context
- * lacks. The tests that `undefined` members are absent in the output cover both schemas.
+ * An optional member: absent is fine, present must match `schema` (SPEC §8: present as `undefined`
+ * is not absent). `.exactOptional()` is that rule, and every public schema uses it. For an unsealed
+ * context (`parsed`: fresh `JSON.parse` output, `PARSED` below) `.optional()` gives the same result,
+ * typed as the exact rule: the two differ only on a member present with the value `undefined`, and
+ * `JSON.parse` makes plain data members, never `undefined`. What differs is the cost:
+ * `.exactOptional()` runs the inner schema on every absent member and discards the issue it raises,
+ * a sixth of a validation for the optional members a typical context lacks. Not for a caller's
+ * object: a getter or a Proxy can show `prepareContext` one value and zod `undefined`.
  */
-function optionalMember<T extends z.ZodType>(schema: T): z.ZodExactOptional<T> {
-  return schema.optional() as unknown as z.ZodExactOptional<T>;
+function optionalMember<T extends z.ZodType>(schema: T, parsed: boolean): z.ZodExactOptional<T> {
+  return parsed ? (schema.optional() as unknown as z.ZodExactOptional<T>) : schema.exactOptional();
 }
 
-function optionalText(max: number) {
-  return optionalMember(
-    z.string(MEMBER).check((payload) => {
-      withinBytes(payload.value, max, payload.issues);
-    }),
-  );
+function text(max: number) {
+  return z.string(MEMBER).check((payload) => {
+    withinBytes(payload.value, max, payload.issues);
+  });
 }
 
 // SPEC §8 `n8nApiKey`: the substrings n8n-mcp's own examples and .env templates use. The `i` flag
@@ -382,6 +381,11 @@ const canParse: ((text: string) => boolean) | undefined =
 const CERTAINLY_VALID_URL =
   /^https?:\/\/(?:(?!xn--)[a-z0-9][a-z0-9-]*\.)*(?!xn--)[a-z][a-z0-9-]*(?::[0-9]{0,4})?(?:[/?#][\x21-\x7e]*)?$/;
 
+/** @internal `CERTAINLY_VALID_URL`, for tests. */
+export function isCertainlyValidUrl(text: string): boolean {
+  return CERTAINLY_VALID_URL.test(text);
+}
+
 /**
  * The standard-policy verdict without building a URL object, when it is certain: ASCII text that
  * starts with exactly `http://` or `https://` has that scheme after parsing (before parsing, the
@@ -394,11 +398,6 @@ const CERTAINLY_VALID_URL =
  * while `new URL` keeps parsing it); on ASCII the two agreed on 1,000,000 random URL-like strings.
  * test/schema.test.ts compares this verdict with `new URL` on generated text either way.
  */
-/** @internal `CERTAINLY_VALID_URL`, for tests. */
-export function isCertainlyValidUrl(text: string): boolean {
-  return CERTAINLY_VALID_URL.test(text);
-}
-
 function standardUrlVerdict(text: string): boolean | undefined {
   if (CERTAINLY_VALID_URL.test(text)) return true;
   if (canParse === undefined || !(text.startsWith('https://') || text.startsWith('http://')))
@@ -431,17 +430,13 @@ function apiUrl(policy: UrlPolicy) {
 // ---------------------------------------------------------------------------------------------
 // Numbers (SPEC §8). `z.number()` already refuses NaN and ±Infinity (`type`).
 
-const TIMEOUT = optionalMember(
-  z.number(MEMBER).check((payload) => {
-    if (!(payload.value > 0)) fail(payload.issues, 'too_small');
-  }),
-);
+const TIMEOUT = z.number(MEMBER).check((payload) => {
+  if (!(payload.value > 0)) fail(payload.issues, 'too_small');
+});
 
-const MAX_RETRIES = optionalMember(
-  z.number(MEMBER).check((payload) => {
-    if (!(payload.value >= 0)) fail(payload.issues, 'too_small');
-  }),
-);
+const MAX_RETRIES = z.number(MEMBER).check((payload) => {
+  if (!(payload.value >= 0)) fail(payload.issues, 'too_small');
+});
 
 // ---------------------------------------------------------------------------------------------
 // JSON values (SPEC §8 `context.metadata` and unknown context members)
@@ -539,21 +534,19 @@ function jsonValue(copy: boolean) {
 
 /** A JSON object, deep-copied unless `copy` is false (`context.metadata`). */
 function jsonObject(copy: boolean) {
-  return optionalMember(
-    z.transform((value: unknown, ctx): Record<string, unknown> => {
-      if (!isPlainObject(value)) {
-        fail(ctx.issues, 'type');
-        return {};
-      }
-      const walk: JsonWalk = { path: [], fault: undefined, copy };
-      const out = copyJsonObject(value, 0, walk);
-      if (walk.fault !== undefined || out === undefined) {
-        fail(ctx.issues, walk.fault ?? 'not_json', walk.path);
-        return {};
-      }
-      return out;
-    }),
-  );
+  return z.transform((value: unknown, ctx): Record<string, unknown> => {
+    if (!isPlainObject(value)) {
+      fail(ctx.issues, 'type');
+      return {};
+    }
+    const walk: JsonWalk = { path: [], fault: undefined, copy };
+    const out = copyJsonObject(value, 0, walk);
+    if (walk.fault !== undefined || out === undefined) {
+      fail(ctx.issues, walk.fault ?? 'not_json', walk.path);
+      return {};
+    }
+    return out;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -598,33 +591,36 @@ function prepareContext(raw: unknown, ctx: z.core.$RefinementCtx): unknown {
 }
 
 /**
- * The context's members, without `prepareContext` in front. `copy`: deep-copy JSON values (always,
- * except for a context from this library's own `JSON.parse`; see `JsonWalk.copy`).
+ * The context's members, without `prepareContext` in front. `parsed`: the context is fresh output
+ * of this library's own `JSON.parse` of an unsealed plaintext, held by nobody else, so its JSON
+ * values are checked in place (`JsonWalk.copy`) and optional members take the cheaper wrapper
+ * (`optionalMember`); otherwise (every public schema) JSON values are deep-copied.
  */
-function contextMembers(policy: UrlPolicy, copy: boolean): z.ZodType<SessionContext, unknown> {
+function contextMembers(policy: UrlPolicy, parsed: boolean): z.ZodType<SessionContext, unknown> {
+  const optional = <T extends z.ZodType>(schema: T) => optionalMember(schema, parsed);
   return (
     z
       .object(
         {
           n8nApiUrl: apiUrl(policy),
           n8nApiKey: API_KEY,
-          instanceId: optionalText(SCHEMA_LIMITS.instanceIdBytes),
-          sessionId: optionalText(SCHEMA_LIMITS.contextSessionIdBytes),
-          metadata: jsonObject(copy),
-          n8nApiTimeout: TIMEOUT,
-          n8nApiMaxRetries: MAX_RETRIES,
-          n8nMcpAccessToken: optionalText(SCHEMA_LIMITS.accessTokenBytes),
-          uiAppsEnabled: optionalMember(z.boolean(MEMBER)),
+          instanceId: optional(text(SCHEMA_LIMITS.instanceIdBytes)),
+          sessionId: optional(text(SCHEMA_LIMITS.contextSessionIdBytes)),
+          metadata: optional(jsonObject(!parsed)),
+          n8nApiTimeout: optional(TIMEOUT),
+          n8nApiMaxRetries: optional(MAX_RETRIES),
+          n8nMcpAccessToken: optional(text(SCHEMA_LIMITS.accessTokenBytes)),
+          uiAppsEnabled: optional(z.boolean(MEMBER)),
         },
         MEMBER,
       )
       // Unknown members are kept (a newer n8n-mcp may persist fields this build does not know).
-      .catchall(jsonValue(copy))
+      .catchall(jsonValue(!parsed))
   );
 }
 
 function contextSchema(policy: UrlPolicy): z.ZodType<SessionContext, unknown> {
-  return z.preprocess(prepareContext, contextMembers(policy, true));
+  return z.preprocess(prepareContext, contextMembers(policy, false));
 }
 
 const METADATA = z.strictObject({ createdAt: DATETIME, lastAccess: DATETIME }, MEMBER);
@@ -652,11 +648,12 @@ export const StrictSessionStateSchema: z.ZodType<SessionState, unknown> =
  * a context `prepareContext` finds nothing to report or drop — a plain object, every member
  * enumerable, none `undefined` — and returns it unchanged, so the pipe in front of the members
  * changes nothing but the time taken (a fifth of a validation). Its JSON values are checked without
- * a copy (`JsonWalk.copy`): nobody else holds them, and the copy was a sixth of a validation.
+ * a copy (`JsonWalk.copy`): nobody else holds them, and the copy was a sixth of a validation; its
+ * absent optional members cost nothing (`optionalMember`), another sixth.
  */
 const PARSED: Readonly<Record<UrlPolicy, z.ZodType<SessionState, unknown>>> = {
-  standard: recordSchema(contextMembers('standard', false)),
-  strict: recordSchema(contextMembers('strict', false)),
+  standard: recordSchema(contextMembers('standard', true)),
+  strict: recordSchema(contextMembers('strict', true)),
 };
 
 /** Programmer errors in options are TypeError / RangeError, never a data error (errors.ts). */

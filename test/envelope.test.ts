@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64url, encodeBase64url } from '../src/encoding/base64url.js';
+import { buildAad, buildAadFromFields, buildAadFromText } from '../src/envelope/aad.js';
 import {
   MAX_SEALED_CONTEXT,
   parseSealedRecord,
@@ -383,6 +384,29 @@ describe('properties (fast-check)', () => {
         expect(encodeBase64url(bytes)).toBe(sealed.sealedContext);
       }),
       { numRuns: 50 },
+    );
+  });
+});
+
+describe("the AAD on unseal uses the parser's UTF-8 lengths", () => {
+  it('equals the AAD built from the strings and from their encoded bytes, any clear fields (property)', () => {
+    const enc = new TextEncoder();
+    const sealed = sealSession(realisticSession(1), createKeyring({ primary: generateKey() }));
+    // Any well-formed text of 1–16 code points (1–4 UTF-8 bytes each, astral included): at most
+    // 64 bytes, so every field passes SPEC §5.4. Clear fields are only checked as text before the
+    // tag (SPEC §7 step 2), so the parser takes them.
+    const field = fc.string({ unit: 'binary', minLength: 1, maxLength: 16 });
+    fc.assert(
+      fc.property(field, field, field, (sessionId, createdAt, lastAccess) => {
+        const parsed = parseSealedRecord({ ...sealed, sessionId, metadata: { createdAt, lastAccess } });
+        const fromFields = buildAadFromFields(parsed.header, parsed).slice();
+        const fromText = buildAadFromText(parsed.header, sessionId, createdAt, lastAccess).slice();
+        expect(fromFields).toEqual(fromText);
+        expect(fromFields).toEqual(
+          buildAad(parsed.header, enc.encode(sessionId), enc.encode(createdAt), enc.encode(lastAccess)),
+        );
+      }),
+      { numRuns: 500 },
     );
   });
 });

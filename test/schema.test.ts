@@ -790,6 +790,36 @@ describe('optional fields set to undefined are absent', () => {
     expect(Object.getOwnPropertySymbols(out.context)).toEqual([]);
     expect(out.context).toEqual(base().context);
   });
+  it('a getter that shows prepareContext a value and zod undefined is not absent (required)', () => {
+    let reads = 0;
+    const context = {
+      n8nApiUrl: 'https://a.io',
+      n8nApiKey: 'k',
+      get n8nApiTimeout() {
+        return reads++ === 0 ? 5 : undefined;
+      },
+    };
+    expect(checkSessionState({ ...base(), context })).toEqual({
+      ok: false,
+      issues: [{ path: ['context', 'n8nApiTimeout'], code: 'required' }],
+    });
+  });
+  it('a Proxy that claims every member is present gets an issue per optional member, no undefined output', () => {
+    const context = new Proxy({ n8nApiUrl: 'https://a.io', n8nApiKey: 'k' }, { has: () => true });
+    const at = (key: string, code: string) => ({ path: ['context', key], code });
+    expect(checkSessionState({ ...base(), context })).toEqual({
+      ok: false,
+      issues: [
+        at('instanceId', 'required'),
+        at('sessionId', 'required'),
+        at('metadata', 'type'),
+        at('n8nApiTimeout', 'required'),
+        at('n8nApiMaxRetries', 'required'),
+        at('n8nMcpAccessToken', 'required'),
+        at('uiAppsEnabled', 'required'),
+      ],
+    });
+  });
   it('undefined members inside context.metadata are dropped, as JSON does', () => {
     const out = validateSessionState(withContext({ metadata: { a: 1, b: undefined } }));
     expect(out.context.metadata).toEqual({ a: 1 });

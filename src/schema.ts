@@ -373,7 +373,8 @@ const canParse: ((text: string) => boolean) | undefined =
  * - a port of at most 4 digits (≤ 9999, below the 65535 limit), or none;
  * - then the end, or `/`, `?` or `#` and anything printable: the path, query and fragment states
  *   never fail.
- * It runs on every unseal and costs a fifth of `URL.canParse`. No nested quantifier can backtrack
+ * It runs on every unseal, in place of an ASCII scan and `URL.canParse`: measured inside a
+ * validation, the URL check went from about 0.4 to 0.1 µs a record. No nested quantifier can backtrack
  * more than linearly (labels are delimited by the dot they must end with), and the text is at most
  * 2048 bytes here. Anything else is decided below. test/schema.test.ts checks this against
  * `new URL` on generated hosts near each of these edges.
@@ -459,9 +460,9 @@ interface JsonWalk {
 
 /**
  * Checks that `value` is a JSON value and returns a deep copy (or, see `JsonWalk.copy`, the value
- * itself). The first fault stops the walk
- * (one issue per value, so a hostile value cannot produce millions of issues). Depth is bounded
- * by `SCHEMA_LIMITS.jsonDepth`, so deep nesting or a cycle is `not_json`, not a stack overflow.
+ * itself). The first fault stops the walk (one issue per value, so a hostile value cannot produce
+ * millions of issues). Depth is bounded by `SCHEMA_LIMITS.jsonDepth`, so deep nesting or a cycle
+ * is `not_json`, not a stack overflow.
  */
 function copyJson(value: unknown, depth: number, walk: JsonWalk): unknown {
   switch (typeof value) {
